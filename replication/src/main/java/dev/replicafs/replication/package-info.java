@@ -1,0 +1,4 @@
+/**
+ * The replication core: LTX codec, SQLite file formats, the store, stream frames and the node API.
+ */
+package dev.replicafs.replication;
