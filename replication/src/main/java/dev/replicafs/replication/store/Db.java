@@ -4,6 +4,7 @@ import dev.replicafs.replication.ltx.LtxHeader;
 import dev.replicafs.replication.ltx.Pos;
 import dev.replicafs.replication.sqlite.DatabaseHeader;
 import dev.replicafs.replication.sqlite.JournalHeader;
+import dev.replicafs.replication.sqlite.JournalMode;
 import dev.replicafs.replication.sqlite.PositionalSource;
 import dev.replicafs.replication.sqlite.SqliteFormatException;
 import java.io.IOException;
@@ -43,6 +44,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Db implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Db.class);
+  private static final java.time.Duration INTERNAL_LOCK_TIMEOUT = java.time.Duration.ofSeconds(30);
 
   final String name;
   final Store store;
@@ -58,6 +60,7 @@ public final class Db implements AutoCloseable {
   boolean walMode;
   final WalState wal = new WalState();
   final List<SnapshotCapture> captures = new CopyOnWriteArrayList<>();
+  private final LockTable locks;
   private volatile Pos pos = Pos.ZERO;
   private volatile long posTimestamp;
 
@@ -67,6 +70,16 @@ public final class Db implements AutoCloseable {
     this.ops = ops;
     this.files = new DbFiles(dir, ops);
     this.ltx = new LtxFiles(dir.resolve("ltx"), ops);
+    this.locks = new LockTable(name);
+    this.locks.addListener(owner -> walWriteLockReleased());
+  }
+
+  /**
+   * The SQLite lock bytes of this database and its shm, shared by every FUSE lock owner. Releasing
+   * the shm WRITE lock (byte 120) commits the WAL transaction it covered.
+   */
+  public LockTable locks() {
+    return locks;
   }
 
   /** The database name as shown in the mount. */
@@ -292,7 +305,7 @@ public final class Db implements AutoCloseable {
    */
   public Pos apply(java.io.InputStream ltxFile) throws IOException {
     LtxApplier.Verified v = LtxApplier.receive(this, ltxFile);
-    try {
+    try (LockGuard guard = acquireWriteLock()) {
       mu.lock();
       try {
         PageChecksums sums = LtxApplier.check(this, v);
@@ -501,6 +514,32 @@ public final class Db implements AutoCloseable {
   }
 
   boolean locksWriteHeld() {
-    return true;
+    return locks.isWriteLocked(LockFile.SHM, LockBytes.WAL_WRITE);
+  }
+
+  /** Takes the lock table's write lock for a store-internal change (apply, drop). */
+  LockGuard acquireWriteLock() throws StoreException {
+    try {
+      return locks.acquireWriteLock(
+          walMode ? JournalMode.WAL : JournalMode.ROLLBACK, INTERNAL_LOCK_TIMEOUT);
+    } catch (LockTimeoutException e) {
+      throw new StoreException("could not lock db=" + name + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreException("interrupted while locking db=" + name, e);
+    }
+  }
+
+  /** Takes the lock table's read lock: no SQLite writer is inside a transaction while held. */
+  LockGuard acquireReadLock() throws StoreException {
+    try {
+      return locks.acquireReadLock(
+          walMode ? JournalMode.WAL : JournalMode.ROLLBACK, INTERNAL_LOCK_TIMEOUT);
+    } catch (LockTimeoutException e) {
+      throw new StoreException("could not lock db=" + name + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreException("interrupted while locking db=" + name, e);
+    }
   }
 }

@@ -263,6 +263,12 @@ final class DbRecovery {
 
   /** Drops the database: a deletion LTX file, then its files are removed. */
   static void drop(Db db) throws IOException {
+    try (LockGuard guard = db.acquireWriteLock()) {
+      dropLocked(db);
+    }
+  }
+
+  private static void dropLocked(Db db) throws IOException {
     db.mu.lock();
     try {
       Pos pos = db.pos();

@@ -25,8 +25,7 @@ final class SnapshotWriter {
 
   private SnapshotWriter() {}
 
-  static LtxHeader write(Db db, OutputStream out) throws IOException {
-    SnapshotCapture cap;
+  private static SnapshotCapture capture(Db db) throws IOException {
     db.mu.lock();
     try {
       db.awaitNoWriteTransaction(CAPTURE_TIMEOUT);
@@ -34,14 +33,23 @@ final class SnapshotWriter {
       if (pos.txid() == 0) {
         throw new NotFoundException("db=" + db.name + " has no position yet; nothing to snapshot");
       }
-      cap =
+      SnapshotCapture cap =
           new SnapshotCapture(
               db, pos, db.checksums.pageSize(), db.checksums.count(), new TreeMap<>(db.wal.frames));
       db.captures.add(cap);
+      return cap;
     } finally {
       db.mu.unlock();
     }
+  }
+
+  static LtxHeader write(Db db, OutputStream out) throws IOException {
+    SnapshotCapture cap;
+    try (LockGuard guard = db.acquireReadLock()) {
+      cap = capture(db);
+    }
     try {
+
       int ps = cap.pageSize == 0 ? 4096 : cap.pageSize;
       LtxHeader header =
           new LtxHeader(

@@ -253,6 +253,9 @@ final class SqliteMirror implements AutoCloseable {
         wal.length < 32 || !Arrays.equals(Arrays.copyOf(wal, 32), Arrays.copyOf(nw, 32));
     long start = restart ? 32 : walEnd(wal);
     long end = walEnd(nw);
+    if (end > start || restart) {
+      calls.add(d -> lockWrite(d, true));
+    }
     if (restart) {
       byte[] h = Arrays.copyOf(nw, 32);
       calls.add(d -> d.write(FileKind.WAL, ByteBuffer.wrap(h), 0));
@@ -265,10 +268,23 @@ final class SqliteMirror implements AutoCloseable {
       calls.add(d -> d.write(FileKind.WAL, ByteBuffer.wrap(fh), at));
       calls.add(d -> d.write(FileKind.WAL, ByteBuffer.wrap(pg), at + 24));
     }
-    if (end > start) {
-      calls.add(Db::walWriteLockReleased);
+    if (end > start || restart) {
+      calls.add(d -> lockWrite(d, false));
     }
   }
+
+  /** The connection's lock owner takes or releases the shm WRITE lock, as SQLite does. */
+  static void lockWrite(Db db, boolean take) {
+    if (take) {
+      if (!db.locks().tryLock(LockFile.SHM, OWNER, LockKind.WRITE, LockBytes.WAL_WRITE, 1)) {
+        throw new IllegalStateException("WRITE lock busy: " + db.locks());
+      }
+    } else {
+      db.locks().unlock(LockFile.SHM, OWNER, LockBytes.WAL_WRITE, 1);
+    }
+  }
+
+  static final long OWNER = 0x5151L;
 
   static void run(Db db, List<Call> calls) throws IOException {
     for (Call c : calls) {
