@@ -105,7 +105,7 @@ public final class LeaseMonitor implements AutoCloseable {
       return;
     }
     try {
-      timer.schedule(() -> renewer.execute(this::renewOnce), delay.toNanos(), TimeUnit.NANOSECONDS);
+      timer.schedule(() -> renewer.execute(this::renewOnce), nanos(delay), TimeUnit.NANOSECONDS);
     } catch (java.util.concurrent.RejectedExecutionException e) {
       // closed concurrently: nothing left to schedule
     }
@@ -141,8 +141,7 @@ public final class LeaseMonitor implements AutoCloseable {
     }
     Duration left = Duration.between(clock.instant(), lease.validUntil());
     try {
-      deadline =
-          timer.schedule(this::checkDeadline, Math.max(0, left.toNanos()), TimeUnit.NANOSECONDS);
+      deadline = timer.schedule(this::checkDeadline, nanos(left), TimeUnit.NANOSECONDS);
     } catch (java.util.concurrent.RejectedExecutionException e) {
       // closed concurrently
     }
@@ -181,6 +180,16 @@ public final class LeaseMonitor implements AutoCloseable {
     closed = true;
     timer.shutdownNow();
     renewer.shutdownNow();
+  }
+
+  /** Nanoseconds in {@code d}, at least 0, saturated for the static lease's centuries. */
+  private static long nanos(Duration d) {
+    if (d.isNegative()) {
+      return 0;
+    }
+    return d.compareTo(Duration.ofDays(365 * 100)) > 0
+        ? Duration.ofDays(365 * 100).toNanos()
+        : d.toNanos();
   }
 
   private static ThreadFactory named(String name) {
