@@ -41,10 +41,16 @@ public final class EtcdProcess implements AutoCloseable {
   private final int clientPort;
   private final Path log;
 
-  private EtcdProcess(Process process, Path dir, int clientPort, Path log) {
+  private final String scheme;
+  private final int metricsPort;
+
+  private EtcdProcess(
+      Process process, Path dir, String scheme, int clientPort, int metricsPort, Path log) {
     this.process = process;
     this.dir = dir;
+    this.scheme = scheme;
     this.clientPort = clientPort;
+    this.metricsPort = metricsPort;
     this.log = log;
   }
 
@@ -72,13 +78,24 @@ public final class EtcdProcess implements AutoCloseable {
     return binary.orElseThrow();
   }
 
-  /** Starts etcd and waits until it reports healthy. */
+  /** Starts a plain-HTTP etcd and waits until it reports healthy. */
   public static EtcdProcess start() throws IOException, InterruptedException {
+    return start(false, List.of());
+  }
+
+  /**
+   * Starts etcd with extra flags and waits until it reports healthy (checked on a separate plain
+   * HTTP metrics port, so it works with TLS and auth too).
+   *
+   * @param https whether the client URL is https (pass {@code --cert-file} etc. in {@code extra})
+   */
+  public static EtcdProcess start(boolean https, List<String> extra)
+      throws IOException, InterruptedException {
     Path binary = requireBinary();
     IOException last = null;
     for (int attempt = 0; attempt < 3; attempt++) {
       try {
-        return startOnce(binary);
+        return startOnce(binary, https ? "https" : "http", extra);
       } catch (IOException e) {
         last = e; // most likely a port taken between probing and binding: try new ports
       }
@@ -86,12 +103,14 @@ public final class EtcdProcess implements AutoCloseable {
     throw last;
   }
 
-  private static EtcdProcess startOnce(Path binary) throws IOException, InterruptedException {
+  private static EtcdProcess startOnce(Path binary, String scheme, List<String> extra)
+      throws IOException, InterruptedException {
     int clientPort = freePort();
     int peerPort = freePort();
+    int metricsPort = freePort();
     Path dir = Files.createTempDirectory("replicafs-etcd-");
     Path log = dir.resolve("etcd.log");
-    String client = "http://127.0.0.1:" + clientPort;
+    String client = scheme + "://127.0.0.1:" + clientPort;
     String peer = "http://127.0.0.1:" + peerPort;
     List<String> command = new ArrayList<>();
     command.add(binary.toString());
@@ -107,10 +126,12 @@ public final class EtcdProcess implements AutoCloseable {
             "--initial-cluster-state=new",
             "--logger=zap",
             "--log-outputs=stderr",
-            "--log-level=warn"));
+            "--log-level=warn",
+            "--listen-metrics-urls=http://127.0.0.1:" + metricsPort));
+    command.addAll(extra);
     Process process =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    EtcdProcess etcd = new EtcdProcess(process, dir, clientPort, log);
+    EtcdProcess etcd = new EtcdProcess(process, dir, scheme, clientPort, metricsPort, log);
     try {
       etcd.awaitHealthy();
       return etcd;
@@ -123,7 +144,7 @@ public final class EtcdProcess implements AutoCloseable {
   private void awaitHealthy() throws IOException, InterruptedException {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     HttpRequest health =
-        HttpRequest.newBuilder(URI.create(endpoint() + "/health"))
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/health"))
             .timeout(Duration.ofSeconds(1))
             .build();
     long deadline = System.nanoTime() + START_DEADLINE.toNanos();
@@ -146,7 +167,7 @@ public final class EtcdProcess implements AutoCloseable {
 
   /** The client URL, e.g. {@code http://127.0.0.1:40123}. */
   public String endpoint() {
-    return "http://127.0.0.1:" + clientPort;
+    return scheme + "://127.0.0.1:" + clientPort;
   }
 
   public int clientPort() {
