@@ -5,9 +5,9 @@ import io.undertow.util.HttpString;
 import io.undertow.util.StatusCodes;
 
 /**
- * {@code proxy.mode: fly-replay}: a write on a replica is answered, as LiteFS does, with status 200,
- * an empty body and {@code fly-replay: instance=<primary hostname>}, and Fly.io's edge proxy replays
- * the request on that machine (bodies up to 1 MB there).
+ * {@code proxy.mode: fly-replay}: a write on a replica is answered, as LiteFS does, with status
+ * 200, an empty body and {@code fly-replay: instance=<primary hostname>}, and Fly.io's edge proxy
+ * replays the request on that machine (bodies up to 1 MB there).
  */
 final class FlyReplay {
 

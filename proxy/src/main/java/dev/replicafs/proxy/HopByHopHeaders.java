@@ -17,8 +17,8 @@ import java.util.Set;
  *
  * <p>Two exceptions keep the proxy working: on an upgrade request ({@code Connection: upgrade}) the
  * {@code Connection} and {@code Upgrade} headers are kept so the WebSocket handshake reaches the
- * app; and framing headers ({@code Transfer-Encoding}, {@code Content-Length}) are left to Undertow,
- * which re-frames each hop itself.
+ * app; and framing headers ({@code Transfer-Encoding}, {@code Content-Length}) are left to
+ * Undertow, which re-frames each hop itself.
  */
 final class HopByHopHeaders {
 
@@ -51,7 +51,10 @@ final class HopByHopHeaders {
     }
   }
 
-  /** Strips hop-by-hop headers from the app's response before it is sent on. */
+  /**
+   * Strips hop-by-hop headers from the app's response before it is sent on. The app's {@code
+   * Connection} header goes too (Undertow writes this hop's own), except on a 101 upgrade.
+   */
   static void stripResponse(HttpServerExchange exchange) {
     HeaderMap headers = exchange.getResponseHeaders();
     for (String named : connectionTokens(headers)) {
@@ -60,6 +63,9 @@ final class HopByHopHeaders {
       }
     }
     removeAlways(headers);
+    if (!exchange.isUpgrade()) {
+      headers.remove(Headers.CONNECTION);
+    }
   }
 
   /** True for {@code Connection: upgrade} with an {@code Upgrade} header (e.g. WebSocket). */

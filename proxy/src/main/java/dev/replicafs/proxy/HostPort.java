@@ -23,8 +23,7 @@ record HostPort(String host, int port) {
     String v = value.trim();
     int colon = v.lastIndexOf(':');
     if (colon < 0) {
-      throw new IllegalArgumentException(
-          key + " must be host:port or :port, got '" + value + "'");
+      throw new IllegalArgumentException(key + " must be host:port or :port, got '" + value + "'");
     }
     String host = v.substring(0, colon);
     if (host.startsWith("[") && host.endsWith("]")) {

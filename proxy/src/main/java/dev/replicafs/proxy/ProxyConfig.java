@@ -7,8 +7,8 @@ import java.util.Objects;
 /**
  * The {@code proxy} section of {@code replicafs.yml}. Keys and defaults follow LiteFS 0.5's {@code
  * litefs.yml} ({@code addr}, {@code target}, {@code db}, {@code max-lag} 10s, {@code debug}, {@code
- * passthrough}, {@code always-forward}, {@code primary-redirect-timeout} 5s, {@code read-timeout} 0,
- * {@code read-header-timeout} 10s, {@code write-timeout} 0, {@code idle-timeout} 30s); ReplicaFS
+ * passthrough}, {@code always-forward}, {@code primary-redirect-timeout} 5s, {@code read-timeout}
+ * 0, {@code read-header-timeout} 10s, {@code write-timeout} 0, {@code idle-timeout} 30s); ReplicaFS
  * adds {@code mode} ({@code forward}), {@code txid-wait-timeout} (5s), {@code cookie-expiry} (5m),
  * {@code connect-retry-timeout} (30s) and {@code connect-retry-interval} (100ms). A zero timeout
  * means "no limit" for the four server timeouts and disables the lag check for {@code max-lag}.

@@ -13,13 +13,14 @@ import java.time.format.DateTimeFormatter;
 import java.util.OptionalLong;
 
 /**
- * The read-your-writes token: the primary's TXID of {@code proxy.db} after a write, as 16 lower-case
- * hex digits (LiteFS's {@code %016x}).
+ * The read-your-writes token: the primary's TXID of {@code proxy.db} after a write, as 16
+ * lower-case hex digits (LiteFS's {@code %016x}).
  *
  * <p>Wire format. Response to a write served by the primary: {@code Set-Cookie: __txid=<hex>;
  * Path=/; Expires=<now+cookie-expiry>; HttpOnly} and {@code ReplicaFS-TXID: <hex>} (not on a 101
- * upgrade). A later read may carry either the cookie (browsers) or the header (API clients copy it);
- * when both are present the larger TXID wins. A value that is not hex is ignored, as in LiteFS.
+ * upgrade). A later read may carry either the cookie (browsers) or the header (API clients copy
+ * it); when both are present the larger TXID wins. A value that is not hex is ignored, as in
+ * LiteFS.
  */
 final class TxidToken {
 

@@ -27,8 +27,8 @@ import org.xnio.OptionMap;
  * exchange from the {@link #ROUTE} attachment (the local app, or the primary's proxy), keeps a
  * keep-alive connection pool per upstream origin, and retries a refused connection every {@code
  * connect-retry-interval} until {@code connect-retry-timeout} (LiteFS: every 100 ms up to 30 s, so
- * requests wait while the app boots) before answering 502. The route is re-read on each retry, so
- * a forwarded write follows a primary that moved while it waited.
+ * requests wait while the app boots) before answering 502. The route is re-read on each retry, so a
+ * forwarded write follows a primary that moved while it waited.
  */
 final class UpstreamClient implements ProxyClient, AutoCloseable {
 
