@@ -83,15 +83,25 @@ final class TestApp implements AutoCloseable {
     return new ArrayList<>(requests);
   }
 
+  /** Writes a row as replication would: straight into the database, no commit hook. */
+  synchronized void applyReplicated(String value) throws SQLException {
+    try (var ps = db.prepareStatement("INSERT INTO rows (value) VALUES (?)")) {
+      ps.setString(1, value);
+      ps.executeUpdate();
+    }
+  }
+
   /** Lets the SSE stream send its second event. */
   void releaseSse() {
     sseGate.release();
   }
 
+  /** Dispatches on the last path segment, so {@code /primary/ws} is the WebSocket too. */
   private void route(HttpServerExchange ex) throws Exception {
     requests.add(ex.getRequestMethod() + " " + ex.getRequestPath());
     ex.getResponseHeaders().put(new HttpString("X-App"), name);
-    switch (ex.getRequestPath()) {
+    String path = ex.getRequestPath();
+    switch (path.substring(path.lastIndexOf('/'))) {
       case "/ws" -> websocket().handleRequest(ex);
       case "/rows" -> blocking(ex, this::rows);
       case "/upload" -> blocking(ex, TestApp::upload);
