@@ -9,6 +9,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -139,21 +140,37 @@ final class ProxyRouter implements HttpHandler {
     return this::toLocalAppAsPrimary;
   }
 
+  /**
+   * Forwards a write to the primary's proxy. The route is re-read on every connection attempt: if
+   * the primary moved, the write follows it; if this node became primary meanwhile, it is served by
+   * the local app and stamped with the TXID token like any local write.
+   */
   private void toPrimary(HttpServerExchange exchange, PrimaryInfo primary) throws Exception {
     log(exchange, "write forward primary=" + primary.hostname());
+    AtomicBoolean servedLocally = new AtomicBoolean();
+    TxidToken.stampOnCommit(
+        exchange, view, config.db(), clock, config.cookieExpiry(), servedLocally::get);
     exchange.getRequestHeaders().put(FORWARDED, primary.hostname());
     exchange.putAttachment(
         UpstreamClient.ROUTE,
-        () ->
-            view.leadership() instanceof Leadership.Remote now
-                ? now.primary().proxyUrl()
-                : primary.proxyUrl());
+        () -> {
+          Leadership now = view.leadership();
+          if (now instanceof Leadership.Remote remote) {
+            return remote.primary().proxyUrl();
+          }
+          if (now.isLocal()) {
+            servedLocally.set(true);
+            exchange.getRequestHeaders().remove(FORWARDED);
+            return target;
+          }
+          return primary.proxyUrl();
+        });
     proxy(exchange);
   }
 
   private void toLocalAppAsPrimary(HttpServerExchange exchange) throws Exception {
     log(exchange, "write local");
-    TxidToken.stampOnCommit(exchange, view, config.db(), clock, config.cookieExpiry());
+    TxidToken.stampOnCommit(exchange, view, config.db(), clock, config.cookieExpiry(), () -> true);
     toLocalApp(exchange);
   }
 

@@ -103,6 +103,14 @@ public final class ProxyServer implements AutoCloseable {
     return address.getPort();
   }
 
+  /**
+   * Failed connection attempts to the app or the primary's proxy since start, retries included (a
+   * number for metrics: it grows while the app boots or an upstream is down).
+   */
+  public long failedConnectAttempts() {
+    return client.failedConnects();
+  }
+
   /** Stops accepting, closes open connections and upstream pools. Idempotent. */
   @Override
   public synchronized void close() {

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.OptionalLong;
+import java.util.function.BooleanSupplier;
 
 /**
  * The read-your-writes token: the primary's TXID of {@code proxy.db} after a write, as 16
@@ -42,13 +43,20 @@ final class TxidToken {
 
   /**
    * Adds the cookie and header to the response just before it is committed, with the TXID the
-   * database has at that moment (the app has finished its write by then).
+   * database has at that moment (the app has finished its write by then), if {@code servedLocally}
+   * says the local app (on the primary) answered.
    */
   static void stampOnCommit(
-      HttpServerExchange exchange, ClusterView view, String db, Clock clock, Duration expiry) {
+      HttpServerExchange exchange,
+      ClusterView view,
+      String db,
+      Clock clock,
+      Duration expiry,
+      BooleanSupplier servedLocally) {
     exchange.addResponseCommitListener(
         ex -> {
-          if (ex.getStatusCode() == StatusCodes.SWITCHING_PROTOCOLS) {
+          if (!servedLocally.getAsBoolean()
+              || ex.getStatusCode() == StatusCodes.SWITCHING_PROTOCOLS) {
             return;
           }
           OptionalLong txid = view.txid(db);

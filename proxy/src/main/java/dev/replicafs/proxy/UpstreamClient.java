@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +43,7 @@ final class UpstreamClient implements ProxyClient, AutoCloseable {
   private final Map<URI, ProxyConnectionPool> pools = new ConcurrentHashMap<>();
   private final Duration retryTimeout;
   private final Duration retryInterval;
+  private final AtomicLong failedConnects = new AtomicLong();
   private volatile boolean closed;
 
   UpstreamClient(Duration retryTimeout, Duration retryInterval) {
@@ -68,6 +70,11 @@ final class UpstreamClient implements ProxyClient, AutoCloseable {
   @Override
   public List<ProxyTarget> getAllTargets() {
     return List.of();
+  }
+
+  /** Connection attempts to an upstream that failed since start (each retry counts). */
+  long failedConnects() {
+    return failedConnects.get();
   }
 
   @Override
@@ -118,6 +125,7 @@ final class UpstreamClient implements ProxyClient, AutoCloseable {
 
     @Override
     public void failed(HttpServerExchange ex) {
+      failedConnects.incrementAndGet();
       long now = System.nanoTime();
       if (now - deadline < 0 && !closed) {
         if (attempts == 1) {
@@ -135,9 +143,9 @@ final class UpstreamClient implements ProxyClient, AutoCloseable {
                   StatusCodes.BAD_GATEWAY,
                   "Proxy error: cannot connect to "
                       + origin
-                      + " (tried for "
+                      + " (retried for "
                       + retryTimeout
-                      + "); is the app running?"),
+                      + "; check that the app or the primary's proxy is running)"),
           ex);
     }
 
