@@ -75,4 +75,27 @@ public final class ShellWords {
     }
     return words;
   }
+
+  /**
+   * Joins {@code args} into one command line that {@link #split} turns back into exactly {@code
+   * args}, quoting where needed (used for {@code replicafs mount -- CMD ARGS}).
+   */
+  public static String join(List<String> args) {
+    StringBuilder out = new StringBuilder();
+    for (String arg : args) {
+      if (out.length() > 0) {
+        out.append(' ');
+      }
+      if (!arg.isEmpty() && arg.chars().allMatch(ShellWords::isPlain)) {
+        out.append(arg);
+      } else {
+        out.append('\'').append(arg.replace("'", "'\\''")).append('\'');
+      }
+    }
+    return out.toString();
+  }
+
+  private static boolean isPlain(int c) {
+    return Character.isLetterOrDigit(c) || "-_./:=,+@%^".indexOf(c) >= 0;
+  }
 }
