@@ -87,7 +87,8 @@ public final class Crc64 {
 
   /**
    * Returns the CRC of {@code A || B} from {@code crcA = CRC(A)}, {@code crcB = CRC(B)} and the
-   * length of B. The operator for each length is computed once and cached (64 longs).
+   * length of B. The operator for each length is built by squaring (about 2 log2(n) compositions of
+   * 64x64 bit matrices) and cached for up to 64 lengths.
    */
   public static long combine(long crcA, long crcB, int lenB) {
     return apply(zeros(lenB), crcA) ^ crcB;
@@ -109,17 +110,31 @@ public final class Crc64 {
       return op;
     }
     op = new long[64];
+    long[] power = new long[64];
     for (int j = 0; j < 64; j++) {
       long c = 1L << j;
-      for (int k = 0; k < n; k++) {
-        c = T[(int) (c & 0xFF)] ^ (c >>> 8);
-      }
       op[j] = c;
+      power[j] = T[(int) (c & 0xFF)] ^ (c >>> 8);
+    }
+    for (int k = n; k != 0; k >>>= 1) {
+      if ((k & 1) != 0) {
+        op = compose(power, op);
+      }
+      power = compose(power, power);
     }
     if (ZEROS.size() < 64) {
       ZEROS.put(n, op);
     }
     return op;
+  }
+
+  /** The map {@code x -> a(b(x))} as columns. */
+  private static long[] compose(long[] a, long[] b) {
+    long[] r = new long[64];
+    for (int j = 0; j < 64; j++) {
+      r[j] = apply(a, b[j]);
+    }
+    return r;
   }
 
   static long apply(long[] op, long x) {

@@ -140,7 +140,7 @@ public final class LtxDecoder {
       return 0;
     }
     long frameOffset = in.offset();
-    readBlock(word, 4, "page header");
+    readBlock(word, 4, 0);
     long pgno =
         Integer.toUnsignedLong(
             (word[0] & 0xFF) << 24
@@ -156,7 +156,7 @@ public final class LtxDecoder {
       order.accept(pgno, frameOffset);
     }
     int ps = header.pageSize();
-    readBlock(page, ps, "page " + pgno);
+    readBlock(page, ps, pgno);
     long frameCrc = ~Crc64.updateInverted(Crc64.updateInverted(-1L, word, 0, 4), page, 0, ps);
     crc = Crc64.apply(frameShift, crc) ^ frameCrc;
     lastPageChecksum = DatabaseChecksum.FLAG | frameCrc;
@@ -184,9 +184,10 @@ public final class LtxDecoder {
     return readAll((pgno, data) -> {});
   }
 
-  private void readBlock(byte[] b, int len, String what) throws IOException {
+  /** Reads a page header ({@code pgno == 0}) or the data of page {@code pgno}. */
+  private void readBlock(byte[] b, int len, long pgno) throws IOException {
     if (lz4 == null) {
-      in.readFully(b, 0, len, what);
+      in.readFully(b, 0, len, pgno == 0 ? "page header" : "page data");
       return;
     }
     int off = 0;
@@ -194,7 +195,9 @@ public final class LtxDecoder {
       int n = lz4.read(b, off, len - off);
       if (n < 0) {
         throw new LtxFormatException(
-            Kind.BAD_LZ4_FRAME, in.offset(), "lz4 frame ends inside the " + what);
+            Kind.BAD_LZ4_FRAME,
+            in.offset(),
+            "lz4 frame ends inside the " + (pgno == 0 ? "page header" : "data of page " + pgno));
       }
       off += n;
     }

@@ -83,7 +83,6 @@ class LockPageFixtureTest {
       ByteBuffer lock = ByteBuffer.allocate(PS);
       ch.read(lock, (LOCK - 1) * PS);
       assertThat(lock.array()).containsOnly(0);
-      assertThat(DatabaseFileChecksum.compute(ch, PS, 16386, null)).isEqualTo(0xbdbf002461c08ca9L);
 
       try (InputStream in = Files.newInputStream(SharedFixtures.file(INCREMENTAL))) {
         DatabaseImage.apply(in, ch);
