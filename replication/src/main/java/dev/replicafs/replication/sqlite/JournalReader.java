@@ -29,6 +29,7 @@ public final class JournalReader {
   private JournalHeader segment;
   private long offset;
   private long recordsLeft;
+  private int segments = 1;
   private JournalStop stop = JournalStop.NONE;
 
   private JournalReader(PositionalSource source, long fileSize, JournalHeader first) {
@@ -64,6 +65,11 @@ public final class JournalReader {
   /** The first segment header (its page size, nonce and initial page count rule the rollback). */
   public JournalHeader header() {
     return first;
+  }
+
+  /** Number of segment headers read so far (SQLite starts a segment after each journal sync). */
+  public int segments() {
+    return segments;
   }
 
   /** Why reading stopped, or {@link JournalStop#NONE}. */
@@ -136,6 +142,7 @@ public final class JournalReader {
               + first.pageSize());
     }
     segment = next;
+    segments++;
     offset = headerOffset + sector;
     recordsLeft = recordCount(next, offset);
     return true;
