@@ -40,8 +40,10 @@ final class LockOwners {
   }
 
   /**
-   * The first lock of another owner that blocks {@code kind} on [start, end) of {@code file}, or
-   * null. Without {@code describe} any conflict is reported as a shared marker (no allocation).
+   * The first lock of another owner than {@code self} that blocks {@code kind} on [start, end) of
+   * {@code file}, or null. For a FUSE request ({@code internal} false) a WRITE on CKPT is also
+   * blocked by another owner's exclusive WRITE (see {@link LockTable}). Without {@code describe}
+   * any conflict is reported as a shared marker (no allocation).
    */
   LockConflict findConflict(
       LockFile f,
