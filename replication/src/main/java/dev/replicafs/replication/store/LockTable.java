@@ -114,7 +114,11 @@ public final class LockTable {
     release(owner, file, start, end);
   }
 
-  /** Releases every lock of {@code owner} on both files (FUSE flush/release of its handle). */
+  /**
+   * Releases every lock of {@code owner} on both files (the owner is gone). When a process closes
+   * one file, POSIX drops only its locks on that file: use {@code unlock(file, owner, 0, 0)} for a
+   * FUSE flush of one handle.
+   */
   public void releaseOwner(long owner) {
     release(owner, null, 0, EOF);
   }
