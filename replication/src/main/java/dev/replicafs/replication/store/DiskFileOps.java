@@ -101,6 +101,12 @@ public final class DiskFileOps implements FileOps {
   }
 
   @Override
+  public java.nio.file.attribute.BasicFileAttributes attributes(String op, Path path)
+      throws IOException {
+    return Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class);
+  }
+
+  @Override
   public boolean exists(String op, Path path) {
     return Files.exists(path);
   }

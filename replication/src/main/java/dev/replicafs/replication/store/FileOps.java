@@ -50,6 +50,9 @@ public interface FileOps {
   /** Entries of a directory, sorted by name; empty if the directory does not exist. */
   List<Path> list(String op, Path dir) throws IOException;
 
+  /** Size and modification time of a file. */
+  java.nio.file.attribute.BasicFileAttributes attributes(String op, Path path) throws IOException;
+
   /** Whether a file exists. */
   boolean exists(String op, Path path) throws IOException;
 }
