@@ -198,8 +198,17 @@ public final class ConsulLeaser implements Leaser {
   @Override
   public Optional<ClusterId> clusterId() throws LeaseException {
     Optional<String> value =
-        call("read of " + describeClusterId(), () -> kv().getValueAsString(clusterIdKey));
-    return value.filter(v -> !v.isEmpty()).map(this::decodeClusterId);
+        call("read of " + describeClusterId(), () -> kv().getValueAsString(clusterIdKey))
+            .filter(v -> !v.isEmpty());
+    if (value.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(new ClusterId(value.get()));
+    } catch (IllegalArgumentException e) {
+      throw new LeaseUnavailableException(
+          describeClusterId() + " holds \"" + value.get() + "\", which is not a cluster ID", e);
+    }
   }
 
   @Override
@@ -280,10 +289,6 @@ public final class ConsulLeaser implements Leaser {
                 return Optional.empty();
               }
             });
-  }
-
-  private ClusterId decodeClusterId(String value) {
-    return new ClusterId(value);
   }
 
   private String json() {

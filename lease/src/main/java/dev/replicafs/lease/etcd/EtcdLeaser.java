@@ -228,7 +228,7 @@ public final class EtcdLeaser implements Leaser {
   }
 
   @Override
-  public Optional<dev.replicafs.lease.ClusterId> clusterId() throws LeaseException {
+  public Optional<ClusterId> clusterId() throws LeaseException {
     GetResponse read = requests.await(kv().get(clusterIdKey), "read of " + describeClusterId());
     return read.getKvs().isEmpty() ? Optional.empty() : Optional.of(decodeClusterId(read.getKvs()));
   }

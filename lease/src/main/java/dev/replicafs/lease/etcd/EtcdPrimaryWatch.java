@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
 final class EtcdPrimaryWatch implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(EtcdPrimaryWatch.class);
+  private static final Duration RESTART_PAUSE = Duration.ofMillis(200);
 
   private final Client client;
   private final EtcdRequests requests;
@@ -61,6 +62,9 @@ final class EtcdPrimaryWatch implements AutoCloseable {
         if (!current.equals(seen) || deadline - System.nanoTime() <= 0) {
           return current;
         }
+        // the watch ended: back off briefly so a watch that keeps failing does not spin
+        long pause = Math.min(RESTART_PAUSE.toNanos(), deadline - System.nanoTime());
+        TimeUnit.NANOSECONDS.timedWait(lock, Math.max(1, pause));
       }
     }
   }
@@ -127,7 +131,10 @@ final class EtcdPrimaryWatch implements AutoCloseable {
       if (attempt != generation) {
         return;
       }
-      LOG.warn("etcd watch ended, restarting on next wait: key={} error={}", key, error);
+      LOG.warn(
+          "etcd watch ended, restarting on next wait: key={} error={}",
+          key,
+          error == null ? "completed" : error.toString());
       generation++;
       if (watcher != null) {
         watcher.close();

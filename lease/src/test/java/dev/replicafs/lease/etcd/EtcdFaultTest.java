@@ -3,7 +3,9 @@ package dev.replicafs.lease.etcd;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.replicafs.lease.Lease;
+import dev.replicafs.lease.LeaseException;
 import dev.replicafs.lease.LeaseMonitor;
+import dev.replicafs.lease.LeaseUnavailableException;
 import dev.replicafs.lease.MonotonicClock;
 import dev.replicafs.lease.Poll;
 import dev.replicafs.lease.PrimaryInfo;
@@ -49,6 +51,39 @@ class EtcdFaultTest {
           assertThat(clock.instant()).isAfter(lost);
           assertThat(leaseB.validAt(clock.instant())).isTrue();
         }
+      }
+    }
+  }
+
+  @Test
+  void aWaitingCandidateIsStillWokenAfterAnEtcdRestart() throws Exception {
+    try (EtcdProcess etcd = EtcdProcess.start();
+        EtcdLeaser a = new EtcdLeaser(config(etcd), A, true, clock);
+        EtcdLeaser b = new EtcdLeaser(config(etcd), B, true, clock)) {
+      Lease leaseA = a.acquire();
+      assertThat(b.awaitPrimaryChange(Optional.empty(), Duration.ofSeconds(5))).contains(A);
+
+      etcd.restart();
+      Poll.until(
+          "renewals to work again",
+          Duration.ofSeconds(15),
+          () -> {
+            try {
+              leaseA.renew();
+              return true;
+            } catch (LeaseUnavailableException e) {
+              return false;
+            } catch (LeaseException e) {
+              throw new AssertionError("lease lost across a restart", e);
+            }
+          });
+      Instant released = clock.instant();
+      leaseA.close();
+
+      assertThat(b.awaitPrimaryChange(Optional.of(A), Duration.ofSeconds(15))).isEmpty();
+      assertThat(Duration.between(released, clock.instant())).isLessThan(Duration.ofSeconds(2));
+      try (Lease leaseB = b.acquire()) {
+        assertThat(a.primaryInfo()).isEqualTo(B);
       }
     }
   }

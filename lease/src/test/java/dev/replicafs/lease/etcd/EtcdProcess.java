@@ -30,13 +30,14 @@ import java.util.stream.Stream;
  * skips it elsewhere with a message saying what to install.
  *
  * <p>{@link #pause()} / {@link #resume()} send SIGSTOP / SIGCONT (a frozen coordinator); {@link
- * #kill()} sends SIGKILL.
+ * #kill()} sends SIGKILL; {@link #restart()} stops and starts it on the same ports and data.
  */
 public final class EtcdProcess implements AutoCloseable {
 
   private static final Duration START_DEADLINE = Duration.ofSeconds(20);
 
-  private final Process process;
+  private final List<String> command;
+  private volatile Process process;
   private final Path dir;
   private final int clientPort;
   private final Path log;
@@ -45,7 +46,14 @@ public final class EtcdProcess implements AutoCloseable {
   private final int metricsPort;
 
   private EtcdProcess(
-      Process process, Path dir, String scheme, int clientPort, int metricsPort, Path log) {
+      List<String> command,
+      Process process,
+      Path dir,
+      String scheme,
+      int clientPort,
+      int metricsPort,
+      Path log) {
+    this.command = List.copyOf(command);
     this.process = process;
     this.dir = dir;
     this.scheme = scheme;
@@ -129,9 +137,8 @@ public final class EtcdProcess implements AutoCloseable {
             "--log-level=warn",
             "--listen-metrics-urls=http://127.0.0.1:" + metricsPort));
     command.addAll(extra);
-    Process process =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    EtcdProcess etcd = new EtcdProcess(process, dir, scheme, clientPort, metricsPort, log);
+    Process process = launch(command, log);
+    EtcdProcess etcd = new EtcdProcess(command, process, dir, scheme, clientPort, metricsPort, log);
     try {
       etcd.awaitHealthy();
       return etcd;
@@ -139,6 +146,23 @@ public final class EtcdProcess implements AutoCloseable {
       etcd.close();
       throw e;
     }
+  }
+
+  private static Process launch(List<String> command, Path log) throws IOException {
+    return new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+        .start();
+  }
+
+  /**
+   * Stops etcd gracefully (SIGTERM) and starts it again on the same ports and data, as after a
+   * server restart; waits until it is healthy again.
+   */
+  public void restart() throws IOException, InterruptedException {
+    stopProcess();
+    process = launch(command, log);
+    awaitHealthy();
   }
 
   private void awaitHealthy() throws IOException, InterruptedException {
@@ -220,23 +244,28 @@ public final class EtcdProcess implements AutoCloseable {
   /** Stops etcd (SIGCONT first, in case it is paused), then deletes its directory. Idempotent. */
   @Override
   public void close() {
-    if (process.isAlive()) {
-      try {
-        resume();
-      } catch (RuntimeException e) {
-        // it may have exited meanwhile
-      }
-      process.destroy();
-      try {
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-          process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
-      } catch (InterruptedException e) {
-        process.destroyForcibly();
-        Thread.currentThread().interrupt();
-      }
-    }
+    stopProcess();
     deleteTree(dir);
+  }
+
+  private void stopProcess() {
+    if (!process.isAlive()) {
+      return;
+    }
+    try {
+      resume();
+    } catch (RuntimeException e) {
+      // it may have exited meanwhile
+    }
+    process.destroy();
+    try {
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static void deleteTree(Path root) {
