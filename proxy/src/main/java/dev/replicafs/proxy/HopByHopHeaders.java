@@ -4,6 +4,7 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -30,6 +31,7 @@ final class HopByHopHeaders {
           "proxy-authorization",
           "te",
           "trailer");
+  private static final HttpString HTTP2_SETTINGS = new HttpString("HTTP2-Settings");
   private static final Set<String> FRAMING =
       Set.of("transfer-encoding", "content-length", "connection", "upgrade");
 
@@ -48,6 +50,7 @@ final class HopByHopHeaders {
     if (!upgrade) {
       headers.remove(Headers.UPGRADE);
       headers.remove(Headers.CONNECTION);
+      headers.remove(HTTP2_SETTINGS);
     }
   }
 
@@ -68,9 +71,16 @@ final class HopByHopHeaders {
     }
   }
 
-  /** True for {@code Connection: upgrade} with an {@code Upgrade} header (e.g. WebSocket). */
+  /**
+   * True for {@code Connection: upgrade} with an {@code Upgrade} header (e.g. WebSocket), except
+   * the cleartext HTTP/2 upgrade ({@code h2c}), which is a hop-by-hop negotiation the proxy
+   * declines.
+   */
   static boolean isUpgradeRequest(HeaderMap headers) {
-    return headers.contains(Headers.UPGRADE) && connectionTokens(headers).contains("upgrade");
+    String upgrade = headers.getFirst(Headers.UPGRADE);
+    return upgrade != null
+        && !"h2c".equalsIgnoreCase(upgrade.trim())
+        && connectionTokens(headers).contains("upgrade");
   }
 
   private static void removeAlways(HeaderMap headers) {

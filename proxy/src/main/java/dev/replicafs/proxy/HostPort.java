@@ -47,9 +47,11 @@ record HostPort(String host, int port) {
     String url = t.contains("://") ? t : "http://" + (t.startsWith(":") ? "localhost" + t : t);
     try {
       URI uri = new URI(url);
-      if (uri.getHost() == null || uri.getPort() == 0) {
+      if (!"http".equals(uri.getScheme()) || uri.getHost() == null || uri.getPort() == 0) {
         throw new IllegalArgumentException(
-            "proxy.target must be host:port of the app, got '" + target + "'");
+            "proxy.target must be host:port (or http://host:port) of the app, got '"
+                + target
+                + "'");
       }
       return originOf(uri);
     } catch (URISyntaxException e) {

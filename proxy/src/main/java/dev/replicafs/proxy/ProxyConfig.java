@@ -13,6 +13,9 @@ import java.util.Objects;
  * {@code connect-retry-timeout} (30s) and {@code connect-retry-interval} (100ms). A zero timeout
  * means "no limit" for the four server timeouts and disables the lag check for {@code max-lag}.
  *
+ * <p>The file is longer than most because a builder carries every default: the {@code cmd} module
+ * sets only the keys a user wrote, and tests change one key at a time.
+ *
  * @param addr bind address of the proxy: {@code :8080}, {@code host:port}, {@code [::1]:0}
  * @param target {@code host:port} (or {@code http://host:port}) of the local app
  * @param db database whose TXID is carried in the {@code __txid} cookie

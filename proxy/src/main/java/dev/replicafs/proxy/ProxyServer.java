@@ -28,6 +28,7 @@ import org.xnio.Options;
 public final class ProxyServer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ProxyServer.class);
+  private static final int SHUTDOWN_TIMEOUT_MILLIS = 5_000;
 
   private final Undertow undertow;
   private final UpstreamClient client;
@@ -70,7 +71,8 @@ public final class ProxyServer implements AutoCloseable {
             .addHttpListener(bind.port(), bind.host())
             .setHandler(new ProxyRouter(config, view, clock, upstream))
             .setWorkerOption(Options.WORKER_NAME, "replicafs-proxy")
-            .setServerOption(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, false);
+            .setServerOption(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, false)
+            .setServerOption(UndertowOptions.SHUTDOWN_TIMEOUT, SHUTDOWN_TIMEOUT_MILLIS);
     setMillis(builder, UndertowOptions.REQUEST_PARSE_TIMEOUT, config.readHeaderTimeout(), true);
     setMillis(builder, UndertowOptions.NO_REQUEST_TIMEOUT, config.idleTimeout(), true);
     setMillis(builder, Options.READ_TIMEOUT, config.readTimeout(), false);
@@ -111,7 +113,10 @@ public final class ProxyServer implements AutoCloseable {
     return client.failedConnects();
   }
 
-  /** Stops accepting, closes open connections and upstream pools. Idempotent. */
+  /**
+   * Stops accepting, closes upstream pools, and waits up to 5 s for the I/O threads to finish
+   * before forcing them down. Idempotent.
+   */
   @Override
   public synchronized void close() {
     if (closed) {

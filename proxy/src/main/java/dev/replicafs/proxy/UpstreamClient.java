@@ -118,7 +118,7 @@ final class UpstreamClient implements ProxyClient, AutoCloseable {
     @Override
     public void completed(HttpServerExchange ex, ProxyConnection connection) {
       if (attempts > 1) {
-        LOG.info("upstream reachable upstream={} attempts={}", origin, attempts);
+        LOG.debug("upstream reachable upstream={} attempts={}", origin, attempts);
       }
       callback.completed(ex, connection);
     }
@@ -129,7 +129,7 @@ final class UpstreamClient implements ProxyClient, AutoCloseable {
       long now = System.nanoTime();
       if (now - deadline < 0 && !closed) {
         if (attempts == 1) {
-          LOG.info("upstream not reachable, retrying upstream={} for={}", origin, retryTimeout);
+          LOG.debug("upstream not reachable, retrying upstream={} for={}", origin, retryTimeout);
         }
         long delay = Math.min(retryInterval.toNanos(), deadline - now);
         ex.getIoThread().executeAfter(this, delay, TimeUnit.NANOSECONDS);

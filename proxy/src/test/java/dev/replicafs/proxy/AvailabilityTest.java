@@ -78,6 +78,33 @@ class AvailabilityTest {
   }
 
   @Test
+  void writeInFlightFollowsThePrimaryToAThirdNode() throws Exception {
+    try (ProxyCluster cluster = ProxyCluster.start(dir, b -> b);
+        ProxyCluster.Node third =
+            ProxyCluster.startNode("third", dir, new FakeClusterView(Leadership.LOCAL), b -> b)) {
+      cluster.primary.proxy().close();
+      long before = cluster.replica.proxy().failedConnectAttempts();
+
+      CompletableFuture<HttpResponse<String>> pending =
+          async(() -> Http.post(cluster.replica.url("/rows"), "third"));
+      Poll.until(
+          "connect retries to the dead primary",
+          () -> cluster.replica.proxy().failedConnectAttempts() >= before + 2);
+      cluster
+          .replica
+          .view()
+          .setLeadership(new Leadership.Remote(new PrimaryInfo("third-host", third.baseUrl())));
+
+      HttpResponse<String> r = pending.get(10, TimeUnit.SECONDS);
+      assertThat(r.statusCode()).isEqualTo(201);
+      assertThat(r.body()).isEqualTo("inserted by third");
+      assertThat(r.headers().firstValue("ReplicaFS-TXID")).hasValue("0000000000000001");
+      assertThat(cluster.primary.app().requests()).isEmpty();
+      assertThat(cluster.replica.app().requests()).isEmpty();
+    }
+  }
+
+  @Test
   void requestsWaitForTheAppToStartWithinTheBound() throws Exception {
     int port = freePort();
     FakeClusterView view = new FakeClusterView(Leadership.LOCAL);

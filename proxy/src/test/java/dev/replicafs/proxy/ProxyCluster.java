@@ -16,7 +16,14 @@ final class ProxyCluster implements AutoCloseable {
   static final String PRIMARY_HOST = "primary-host";
 
   /** One node: its view, app and proxy. */
-  record Node(String name, FakeClusterView view, TestApp app, ProxyServer proxy) {
+  record Node(String name, FakeClusterView view, TestApp app, ProxyServer proxy)
+      implements AutoCloseable {
+    @Override
+    public void close() throws Exception {
+      proxy.close();
+      app.close();
+    }
+
     URI url(String pathAndQuery) {
       return URI.create("http://127.0.0.1:" + proxy.port() + pathAndQuery);
     }
@@ -65,9 +72,7 @@ final class ProxyCluster implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    for (Node n : new Node[] {replica, primary}) {
-      n.proxy().close();
-      n.app().close();
-    }
+    replica.close();
+    primary.close();
   }
 }

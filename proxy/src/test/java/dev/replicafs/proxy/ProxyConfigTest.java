@@ -70,5 +70,9 @@ class ProxyConfigTest {
     assertThat(HostPort.targetUri("localhost:8081")).isEqualTo(URI.create("http://localhost:8081"));
     assertThat(HostPort.targetUri(":8081")).isEqualTo(URI.create("http://localhost:8081"));
     assertThat(HostPort.targetUri("http://app:3000/x")).isEqualTo(URI.create("http://app:3000"));
+    assertThatThrownBy(() -> HostPort.targetUri("https://app:3000"))
+        .hasMessageContaining("proxy.target must be host:port");
+    assertThatThrownBy(() -> new PrimaryInfo("p", URI.create("https://p:1")))
+        .hasMessageContaining("http://host:port");
   }
 }

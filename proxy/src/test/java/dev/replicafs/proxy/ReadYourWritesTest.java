@@ -70,6 +70,35 @@ class ReadYourWritesTest {
   }
 
   @Test
+  void manyParkedReadsHoldNoThreadAndAllCompleteWhenTheReplicaCatchesUp() throws Exception {
+    cluster.close();
+    cluster = ProxyCluster.start(dir, b -> b.txidWaitTimeout(java.time.Duration.ofSeconds(30)));
+    int parked = 200;
+    java.util.List<CompletableFuture<HttpResponse<String>>> reads = new java.util.ArrayList<>();
+    for (int i = 0; i < parked; i++) {
+      reads.add(
+          Http.CLIENT.sendAsync(
+              HttpRequest.newBuilder(cluster.replica.url("/rows"))
+                  .header("ReplicaFS-TXID", "0000000000000001")
+                  .timeout(java.time.Duration.ofSeconds(30))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString()));
+    }
+    Poll.until("all reads parked", () -> cluster.replica.view().pendingWaiters() == parked);
+
+    HttpResponse<String> meanwhile = Http.get(cluster.replica.url("/rows"));
+    assertThat(meanwhile.statusCode()).isEqualTo(200);
+
+    cluster.replica.app().applyReplicated("x");
+    cluster.replica.view().setTxid(ProxyCluster.DB, 1);
+    for (CompletableFuture<HttpResponse<String>> read : reads) {
+      HttpResponse<String> r = read.get(20, TimeUnit.SECONDS);
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.body()).isEqualTo("x\n");
+    }
+  }
+
+  @Test
   void readWithoutTokenIsServedAtOnceFromTheLaggingReplica() throws Exception {
     Http.post(cluster.replica.url("/rows"), "carol");
 

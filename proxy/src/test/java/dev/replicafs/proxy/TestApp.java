@@ -5,6 +5,7 @@ import io.undertow.Undertow;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.BlockingHandler;
+import io.undertow.server.handlers.HttpContinueReadHandler;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
@@ -36,7 +37,8 @@ import org.xnio.Options;
 /**
  * A small real app behind a proxy: SQLite (sqlite-jdbc) on a temp file, and endpoints for rows,
  * uploads, large downloads, header echo, a WebSocket echo and a server-sent event stream. Every
- * request is recorded so a test can tell which node's app executed it.
+ * request is recorded so a test can tell which node's app executed it. Like most app servers it
+ * answers {@code Expect: 100-continue} when it starts reading the body.
  */
 final class TestApp implements AutoCloseable {
 
@@ -64,7 +66,7 @@ final class TestApp implements AutoCloseable {
         Undertow.builder()
             .addHttpListener(port, "127.0.0.1")
             .setWorkerOption(Options.WORKER_NAME, "test-app-" + name)
-            .setHandler(this::route)
+            .setHandler(new HttpContinueReadHandler(this::route))
             .build();
     server.start();
     return this;

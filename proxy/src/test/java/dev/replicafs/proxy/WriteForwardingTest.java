@@ -114,6 +114,50 @@ class WriteForwardingTest {
   }
 
   @Test
+  void expectContinueUploadIsForwardedToThePrimary() throws Exception {
+    String head =
+        "POST /rows HTTP/1.1\r\n"
+            + "Host: 127.0.0.1\r\n"
+            + "Expect: 100-continue\r\n"
+            + "Content-Length: 4\r\n\r\n";
+    try (Socket s = new Socket("127.0.0.1", cluster.replica.proxy().port())) {
+      s.setSoTimeout(10_000);
+      OutputStream out = s.getOutputStream();
+      out.write(head.getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      InputStream in = s.getInputStream();
+      assertThat(readResponse(in)).startsWith("HTTP/1.1 100");
+      out.write("erin".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      String response = readResponse(in);
+
+      assertThat(response).startsWith("HTTP/1.1 201").endsWith("inserted by primary");
+    }
+    assertThat(cluster.primary.app().requests()).containsExactly("POST /rows");
+  }
+
+  @Test
+  void cleartextHttp2UpgradeIsDeclinedAndTheRequestServedOverHttp1() throws Exception {
+    String request =
+        "POST /headers HTTP/1.1\r\n"
+            + "Host: 127.0.0.1\r\n"
+            + "Connection: Upgrade, HTTP2-Settings\r\n"
+            + "Upgrade: h2c\r\n"
+            + "HTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n"
+            + "Content-Length: 0\r\n\r\n";
+    try (Socket s = new Socket("127.0.0.1", cluster.replica.proxy().port())) {
+      s.setSoTimeout(10_000);
+      s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+      String response = readResponse(s.getInputStream());
+
+      assertThat(response).startsWith("HTTP/1.1 200");
+      assertThat(response.substring(response.indexOf("\r\n\r\n")))
+          .doesNotContain("upgrade")
+          .doesNotContain("http2-settings");
+    }
+  }
+
+  @Test
   void forwardedRequestIsNeverForwardedAgain() throws Exception {
     cluster
         .primary
