@@ -2,6 +2,7 @@ package dev.replicafs.cmd;
 
 import dev.replicafs.cmd.config.Config;
 import dev.replicafs.cmd.config.ConfigLoader;
+import dev.replicafs.cmd.config.ConfigWarnings;
 import dev.replicafs.cmd.config.ExecEntry;
 import dev.replicafs.cmd.config.LoadContext;
 import dev.replicafs.cmd.exec.ShellWords;
@@ -107,6 +108,9 @@ final class MountCommand implements Callable<Integer> {
         throw dev.replicafs.cmd.config.ConfigException.at(
             loaded.path().getFileName().toString(), 0, "exec", "exec: " + e.getMessage());
       }
+    }
+    for (String warning : ConfigWarnings.of(c)) {
+      spec.commandLine().getErr().println("WARNING: " + warning);
     }
     return actions.mount(new Requests.Mount(loaded.path(), c, skipUnmount, tracing));
   }
