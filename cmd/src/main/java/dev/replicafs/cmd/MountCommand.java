@@ -23,6 +23,10 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "mount",
+    customSynopsis = {
+      "replicafs mount [-config PATH] [-no-expand-env] [-skip-unmount]",
+      "                       [-debug] [-fuse.debug] [-tracing] [-- CMD [ARGS...]]"
+    },
     description = {
       "Mount the file system, join the cluster and supervise the application.",
       "",
@@ -51,7 +55,7 @@ final class MountCommand implements Callable<Integer> {
 
   @Option(
       names = {"-no-expand-env", "--no-expand-env"},
-      description = "Do not expand $VAR and ${...} in the config file.")
+      description = "Do not expand $VAR and $${...} in the config file.")
   boolean noExpandEnv;
 
   @Option(
