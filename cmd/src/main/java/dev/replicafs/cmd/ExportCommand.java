@@ -12,6 +12,7 @@ import picocli.CommandLine.Spec;
 /** {@code replicafs export}: copies a consistent snapshot of a database from any node. */
 @Command(
     name = "export",
+    customSynopsis = "replicafs export -name NAME [-url URL] PATH",
     description = "Write a consistent copy of database NAME, from any node, to PATH.",
     footer = {
       "",
@@ -34,7 +35,7 @@ final class ExportCommand implements Callable<Integer> {
       names = {"-url", "--url"},
       paramLabel = "URL",
       defaultValue = NodeArguments.DEFAULT_URL,
-      description = "API URL of the node (default: ${DEFAULT-VALUE}).")
+      description = {"API URL of the node.", "Default: ${DEFAULT-VALUE}"})
   String url;
 
   @Parameters(index = "0", paramLabel = "PATH", description = "Output file.")

@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "import",
+    customSynopsis = "replicafs import -name NAME [-url URL] PATH",
     description = "Create or replace database NAME with the SQLite file PATH (via the primary).",
     footer = {
       "",
@@ -45,7 +46,7 @@ final class ImportCommand implements Callable<Integer> {
       names = {"-url", "--url"},
       paramLabel = "URL",
       defaultValue = NodeArguments.DEFAULT_URL,
-      description = "API URL of a node (default: ${DEFAULT-VALUE}).")
+      description = {"API URL of a node.", "Default: ${DEFAULT-VALUE}"})
   String url;
 
   @Parameters(index = "0", paramLabel = "PATH", description = "SQLite database file to upload.")

@@ -2,6 +2,7 @@ package dev.replicafs.cmd;
 
 import dev.replicafs.cmd.config.Config;
 import dev.replicafs.cmd.config.ConfigLoader;
+import dev.replicafs.cmd.config.ConfigWarnings;
 import dev.replicafs.cmd.config.ExecEntry;
 import dev.replicafs.cmd.config.LoadContext;
 import dev.replicafs.cmd.exec.ShellWords;
@@ -22,6 +23,10 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "mount",
+    customSynopsis = {
+      "replicafs mount [-config PATH] [-no-expand-env] [-skip-unmount]",
+      "                       [-debug] [-fuse.debug] [-tracing] [-- CMD [ARGS...]]"
+    },
     description = {
       "Mount the file system, join the cluster and supervise the application.",
       "",
@@ -50,7 +55,7 @@ final class MountCommand implements Callable<Integer> {
 
   @Option(
       names = {"-no-expand-env", "--no-expand-env"},
-      description = "Do not expand $VAR and ${...} in the config file.")
+      description = "Do not expand $VAR and $${...} in the config file.")
   boolean noExpandEnv;
 
   @Option(
@@ -107,6 +112,9 @@ final class MountCommand implements Callable<Integer> {
         throw dev.replicafs.cmd.config.ConfigException.at(
             loaded.path().getFileName().toString(), 0, "exec", "exec: " + e.getMessage());
       }
+    }
+    for (String warning : ConfigWarnings.of(c)) {
+      spec.commandLine().getErr().println("WARNING: " + warning);
     }
     return actions.mount(new Requests.Mount(loaded.path(), c, skipUnmount, tracing));
   }

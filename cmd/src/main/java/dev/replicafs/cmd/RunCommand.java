@@ -14,12 +14,16 @@ import picocli.CommandLine.Spec;
 /** {@code replicafs run}: runs a command after promoting this node or while holding a halt lock. */
 @Command(
     name = "run",
+    customSynopsis = {
+      "replicafs run [-url URL] [-promote | -with-halt-lock-on PATH]",
+      "                     [-if-candidate] [-v] -- CMD [ARGS...]"
+    },
     description = {
       "Run a command after promoting the local node, or holding a halt lock.",
       "",
-      "-promote makes the local node primary first; -with-halt-lock-on lets the command write to",
-      "that database from a replica; -if-candidate skips the command on non-candidates.",
-      "The command gets stdin, stdout and stderr."
+      "-promote makes the local node primary first. -with-halt-lock-on lets the",
+      "command write to that database from a replica. -if-candidate skips the",
+      "command on non-candidates. The command gets stdin, stdout and stderr."
     },
     footer = {
       "",
@@ -36,7 +40,7 @@ final class RunCommand implements Callable<Integer> {
       names = {"-url", "--url"},
       paramLabel = "URL",
       defaultValue = NodeArguments.DEFAULT_URL,
-      description = "API URL of the local node (default: ${DEFAULT-VALUE}).")
+      description = {"API URL of the local node.", "Default: ${DEFAULT-VALUE}"})
   String url;
 
   @Option(

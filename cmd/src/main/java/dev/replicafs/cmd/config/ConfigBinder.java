@@ -80,7 +80,7 @@ final class ConfigBinder {
       if (!(item instanceof YamlNode.Mapping)) {
         throw top.typeError(item, "exec", expected);
       }
-      ConfigSection entry = new ConfigSection(top.file(), "exec[" + i + "]", item);
+      ConfigSection entry = top.child("exec[" + i + "]", item);
       String cmd = entry.string("cmd", "");
       boolean ifCandidate = entry.bool("if-candidate", false);
       entry.finish();

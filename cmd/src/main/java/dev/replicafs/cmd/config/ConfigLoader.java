@@ -65,13 +65,19 @@ public final class ConfigLoader {
    * relative {@code token-file} paths).
    */
   public Config parse(Path path, String text, boolean expandEnv) {
+    return parse(path, text, expandEnv, key -> {});
+  }
+
+  /** As {@link #parse(Path, String, boolean)}, reporting every leaf key read to {@code keys}. */
+  Config parse(
+      Path path, String text, boolean expandEnv, java.util.function.Consumer<String> keys) {
     String name = path.getFileName() == null ? path.toString() : path.getFileName().toString();
     String expanded = expandEnv ? new EnvExpander(context::getenv).expand(text) : text;
     YamlNode root = YamlTree.parse(name, expanded);
     Path baseDir = path.toAbsolutePath().getParent();
     try {
       return new ConfigBinder(context, baseDir == null ? context.workingDir() : baseDir)
-          .bind(new ConfigSection(name, "", root));
+          .bind(new ConfigSection(name, "", root, keys));
     } catch (ConfigException e) {
       throw e.locate(name, lineOf(root, e.keyPath()));
     }

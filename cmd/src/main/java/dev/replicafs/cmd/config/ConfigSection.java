@@ -30,10 +30,18 @@ final class ConfigSection {
   private final String path;
   private final YamlNode.Mapping mapping;
   private final Set<String> known = new HashSet<>();
+  private final java.util.function.Consumer<String> keyListener;
 
   ConfigSection(String file, String path, YamlNode node) {
+    this(file, path, node, key -> {});
+  }
+
+  /** A section that reports the full path of every key a getter reads to {@code keyListener}. */
+  ConfigSection(
+      String file, String path, YamlNode node, java.util.function.Consumer<String> keyListener) {
     this.file = file;
     this.path = path;
+    this.keyListener = keyListener;
     if (node instanceof YamlNode.Mapping) {
       this.mapping = (YamlNode.Mapping) node;
     } else if (node instanceof YamlNode.Scalar && ((YamlNode.Scalar) node).text() == null) {
@@ -59,8 +67,18 @@ final class ConfigSection {
     return entry == null ? mapping.line() : entry.keyLine();
   }
 
-  /** The raw value of {@code key}, or null when absent or empty. */
+  /** The raw value of {@code key}, or null when absent or empty; {@code key} is a leaf key. */
   YamlNode raw(String key) {
+    keyListener.accept(pathOf(key));
+    return value(key);
+  }
+
+  /** A nested section or list item of this section. */
+  ConfigSection child(String childPath, YamlNode node) {
+    return new ConfigSection(file, childPath, node, keyListener);
+  }
+
+  private YamlNode value(String key) {
     known.add(key);
     YamlNode.Entry entry = mapping.entries().get(key);
     if (entry == null) {
@@ -74,9 +92,8 @@ final class ConfigSection {
   }
 
   ConfigSection section(String key) {
-    YamlNode value = raw(key);
-    return new ConfigSection(
-        file, pathOf(key), value == null ? new YamlNode.Mapping(lineOf(key), Map.of()) : value);
+    YamlNode value = value(key);
+    return child(pathOf(key), value == null ? new YamlNode.Mapping(lineOf(key), Map.of()) : value);
   }
 
   String string(String key, String defaultValue) {

@@ -281,6 +281,24 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void yamlAnchorsAndAliasesResolve() {
+    Config c =
+        parse(
+            STATIC + "proxy: {passthrough: &globs [/assets/*, '*.ico'], always-forward: *globs}\n");
+    assertThat(c.proxy().passthrough()).containsExactly("/assets/*", "*.ico");
+    assertThat(c.proxy().alwaysForward()).containsExactly("/assets/*", "*.ico");
+  }
+
+  @Test
+  void tabsAndSecondDocumentsAreRejectedWithTheirLine() {
+    assertThat(error("lease:\n\ttype: static\n"))
+        .startsWith("replicafs.yml:2: invalid YAML: ")
+        .contains("Do not use");
+    assertThat(error(STATIC + "---\nfuse: {dir: /x}\n"))
+        .startsWith("replicafs.yml:3: a second YAML document (---) is not supported");
+  }
+
+  @Test
   void validationErrorsSayWhatToChange() {
     assertThat(error("fuse: {dir: /x}\n"))
         .isEqualTo("replicafs.yml: lease.type is required: set it to static, consul or etcd");
