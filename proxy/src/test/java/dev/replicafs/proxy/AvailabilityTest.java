@@ -1,6 +1,5 @@
 package dev.replicafs.proxy;
 
-import static dev.replicafs.proxy.ReadYourWritesTest.async;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetSocketAddress;
@@ -30,7 +29,7 @@ class AvailabilityTest {
       assertThat(refused.body()).contains("no primary available").contains("PT1S");
 
       CompletableFuture<HttpResponse<String>> waiting =
-          async(() -> Http.post(cluster.replica.url("/rows"), "y"));
+          Async.run(() -> Http.post(cluster.replica.url("/rows"), "y"));
       Poll.until("write parked on leadership", () -> cluster.replica.view().pendingWaiters() == 1);
       cluster.replica.view().setLeadership(primary);
 
@@ -64,7 +63,7 @@ class AvailabilityTest {
       long before = cluster.replica.proxy().failedConnectAttempts();
 
       CompletableFuture<HttpResponse<String>> pending =
-          async(() -> Http.post(cluster.replica.url("/rows"), "moved"));
+          Async.run(() -> Http.post(cluster.replica.url("/rows"), "moved"));
       Poll.until(
           "connect retries to the dead primary",
           () -> cluster.replica.proxy().failedConnectAttempts() >= before + 2);
@@ -86,7 +85,7 @@ class AvailabilityTest {
       long before = cluster.replica.proxy().failedConnectAttempts();
 
       CompletableFuture<HttpResponse<String>> pending =
-          async(() -> Http.post(cluster.replica.url("/rows"), "third"));
+          Async.run(() -> Http.post(cluster.replica.url("/rows"), "third"));
       Poll.until(
           "connect retries to the dead primary",
           () -> cluster.replica.proxy().failedConnectAttempts() >= before + 2);
@@ -114,7 +113,7 @@ class AvailabilityTest {
             .build();
     try (ProxyServer proxy = ProxyServer.start(config, view)) {
       CompletableFuture<HttpResponse<String>> pending =
-          async(() -> Http.get(URI.create("http://127.0.0.1:" + proxy.port() + "/hello")));
+          Async.run(() -> Http.get(URI.create("http://127.0.0.1:" + proxy.port() + "/hello")));
       Poll.until("proxy retrying the app", () -> proxy.failedConnectAttempts() >= 2);
       assertThat(pending).isNotDone();
 

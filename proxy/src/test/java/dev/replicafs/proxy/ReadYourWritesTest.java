@@ -41,7 +41,7 @@ class ReadYourWritesTest {
             .split(";")[0];
 
     CompletableFuture<HttpResponse<String>> read =
-        async(() -> Http.get(cluster.replica.url("/rows"), "Cookie", cookie));
+        Async.run(() -> Http.get(cluster.replica.url("/rows"), "Cookie", cookie));
     Poll.until("read parked on txid", () -> cluster.replica.view().pendingWaiters() == 1);
     assertThat(read).isNotDone();
     assertThat(cluster.replica.app().requests()).isEmpty();
@@ -61,7 +61,7 @@ class ReadYourWritesTest {
     String txid = write.headers().firstValue("ReplicaFS-TXID").orElseThrow();
 
     CompletableFuture<HttpResponse<String>> read =
-        async(() -> Http.get(cluster.replica.url("/rows"), "ReplicaFS-TXID", txid));
+        Async.run(() -> Http.get(cluster.replica.url("/rows"), "ReplicaFS-TXID", txid));
     Poll.until("read parked on txid", () -> cluster.replica.view().pendingWaiters() == 1);
     cluster.replica.app().applyReplicated("bob");
     cluster.replica.view().setTxid(ProxyCluster.DB, 1);
@@ -151,20 +151,5 @@ class ReadYourWritesTest {
           .containsExactly(
               "__txid=0000000000000001; Path=/; Expires=Thu, 1 Jan 2026 00:05:00 GMT; HttpOnly");
     }
-  }
-
-  interface Call<T> {
-    T call() throws Exception;
-  }
-
-  static <T> CompletableFuture<T> async(Call<T> call) {
-    return CompletableFuture.supplyAsync(
-        () -> {
-          try {
-            return call.call();
-          } catch (Exception e) {
-            throw new IllegalStateException(e);
-          }
-        });
   }
 }

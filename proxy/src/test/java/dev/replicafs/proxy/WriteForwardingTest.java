@@ -176,15 +176,8 @@ class WriteForwardingTest {
   @Test
   void forwardedRequestIsServedOnceThisNodeBecomesPrimary() throws Exception {
     CompletableFuture<HttpResponse<String>> pending =
-        CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                return Http.post(
-                    cluster.replica.url("/rows"), "late", "ReplicaFS-Forwarded", "other");
-              } catch (Exception e) {
-                throw new IllegalStateException(e);
-              }
-            });
+        Async.run(
+            () -> Http.post(cluster.replica.url("/rows"), "late", "ReplicaFS-Forwarded", "other"));
     Poll.until("request parked on leadership", () -> cluster.replica.view().pendingWaiters() == 1);
     cluster.replica.view().setLeadership(Leadership.LOCAL);
 
