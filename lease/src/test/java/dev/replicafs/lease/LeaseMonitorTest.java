@@ -18,6 +18,9 @@ class LeaseMonitorTest {
   private static final Duration RENEW = Duration.ofMillis(100);
   private static final Duration RETRY = Duration.ofMillis(30);
 
+  /** How late a timer may fire on a loaded 2-core CI machine; a bound, not a measurement. */
+  private static final Duration LATENESS = Duration.ofMillis(500);
+
   private final Clock clock = MonotonicClock.system();
   private final AtomicInteger lostCalls = new AtomicInteger();
   private final CompletableFuture<Instant> lostAt = new CompletableFuture<>();
@@ -59,7 +62,7 @@ class LeaseMonitorTest {
       Instant lost = lostAt.get(5, TimeUnit.SECONDS);
 
       assertThat(lost).isAfterOrEqualTo(lease.validUntil());
-      assertThat(lost).isBefore(lease.renewedAt().plus(TTL));
+      assertThat(lost).isBefore(lease.validUntil().plus(LATENESS));
       assertThat(lease.renewals()).as("retried after the first failure").isGreaterThan(3);
       assertThat(monitor.isValid()).isFalse();
       assertThat(monitor.lost().get()).isInstanceOf(LeaseExpiredException.class);
@@ -76,7 +79,7 @@ class LeaseMonitorTest {
 
       assertThat(lease.renewals()).as("stuck in the first renewal").isEqualTo(1);
       assertThat(lost).isAfterOrEqualTo(lease.validUntil());
-      assertThat(lost).isBefore(lease.renewedAt().plus(TTL));
+      assertThat(lost).isBefore(lease.validUntil().plus(LATENESS));
       assertThat(monitor.isValid()).isFalse();
     } finally {
       lease.close();
