@@ -6,6 +6,7 @@ import dev.replicafs.cmd.config.ConfigWarnings;
 import dev.replicafs.cmd.config.ExecEntry;
 import dev.replicafs.cmd.config.LoadContext;
 import dev.replicafs.cmd.exec.ShellWords;
+import dev.replicafs.cmd.log.LogSetup;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -113,6 +114,7 @@ final class MountCommand implements Callable<Integer> {
             loaded.path().getFileName().toString(), 0, "exec", "exec: " + e.getMessage());
       }
     }
+    LogSetup.apply(c.log());
     for (String warning : ConfigWarnings.of(c)) {
       spec.commandLine().getErr().println("WARNING: " + warning);
     }

@@ -1,5 +1,6 @@
 package dev.replicafs.cmd;
 
+import dev.replicafs.cmd.log.LogSetup;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,6 +90,9 @@ final class RunCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(),
           "-with-halt-lock-on needs the full path of a database in the mount, e.g. /litefs/app.db");
+    }
+    if (!verbose) {
+      LogSetup.silence();
     }
     return actions.run(
         new Requests.Run(
