@@ -184,6 +184,7 @@ public abstract class LeaserContract {
     assertThat(taken.validAt(clock.instant())).isTrue();
     assertThat(b.primaryInfo()).isEqualTo(info("node-b"));
     assertThatThrownBy(a::renew).isInstanceOf(LeaseExpiredException.class);
+    assertThat(a.validAt(clock.instant())).isFalse();
   }
 
   @Test
