@@ -20,9 +20,11 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -212,6 +214,31 @@ class ConsulWireTest {
           .isInstanceOf(dev.replicafs.lease.NoPrimaryException.class);
       assertThat(leaser.primaryInfo()).isEqualTo(SELF);
       assertThatThrownBy(leaser::acquire).isInstanceOf(NotCandidateException.class);
+    }
+  }
+
+  @Test
+  void waitingForAPrimaryUsesBlockingQueriesFromTheLastIndex() throws Exception {
+    String value = java.util.Base64.getEncoder().encodeToString(SELF.toJson());
+    answer(404, ""); // no key yet: Consul still sends X-Consul-Index
+    answer(
+        200,
+        "[{\"Key\":\"pre/app/primary\",\"Value\":\""
+            + value
+            + "\",\"Session\":\""
+            + SESSION
+            + "\",\"Flags\":0,\"CreateIndex\":8,\"ModifyIndex\":8,\"LockIndex\":1}]");
+    try (ConsulLeaser leaser = leaser(false)) {
+      assertThat(leaser.awaitPrimaryChange(Optional.empty(), Duration.ofSeconds(30)))
+          .contains(SELF);
+
+      assertThat(requests).hasSize(2);
+      assertThat(requests.get(0).path()).isEqualTo("/v1/kv/pre/app/primary");
+      assertThat(requests.get(0).query()).contains("recurse=true").contains("index=0");
+      assertThat(requests.get(1).query())
+          .contains("recurse=true")
+          .contains("index=7")
+          .contains("wait=5s");
     }
   }
 
