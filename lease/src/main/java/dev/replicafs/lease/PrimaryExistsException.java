@@ -4,7 +4,9 @@ import java.util.Optional;
 
 /**
  * Another node holds the lease. Carries that node's {@link PrimaryInfo} when the backend returned
- * it with the refusal, so the caller can connect to it without a second read.
+ * it with the refusal, so the caller can connect to it without a second read. Without it the key is
+ * held but unreadable, or (Consul) still in its lock-delay after the previous holder's session was
+ * invalidated: retry after {@code lease.reconnect-delay}.
  */
 public final class PrimaryExistsException extends LeaseException {
   private static final long serialVersionUID = 1L;

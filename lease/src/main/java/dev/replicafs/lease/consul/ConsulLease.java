@@ -65,7 +65,12 @@ final class ConsulLease implements Lease {
       throw new LeaseExpiredException("consul session " + session + " is no longer held");
     }
     Instant sentAt = state.clock().instant();
-    renewSession(consul, session);
+    try {
+      renewSession(consul, session);
+    } catch (LeaseExpiredException e) {
+      state.end(); // Consul says it is gone: invalid now, not only at the deadline
+      throw e;
+    }
     state.renewed(sentAt, state.ttl());
   }
 

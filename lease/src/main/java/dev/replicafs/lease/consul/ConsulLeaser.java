@@ -26,7 +26,6 @@ import org.kiwiproject.consul.KeyValueClient;
 import org.kiwiproject.consul.model.ConsulResponse;
 import org.kiwiproject.consul.model.catalog.ImmutableCatalogRegistration;
 import org.kiwiproject.consul.model.kv.Value;
-import org.kiwiproject.consul.model.session.ImmutableSession;
 import org.kiwiproject.consul.option.ImmutablePutOptions;
 import org.kiwiproject.consul.option.QueryOptions;
 import org.slf4j.Logger;
@@ -41,12 +40,13 @@ import org.slf4j.LoggerFactory;
  * cluster ID, written once with a check-and-set of index 0.
  *
  * <p>Acquire: create a session ({@code Name=litefs, Behavior=delete, TTL, LockDelay}, no health
- * checks; on the catalog node {@code P/litefs}, registered at first use, when a prefix is set, as
- * LiteFS does for Fly's shared Consul), then {@code PUT P/K?acquire=<session>} with the JSON. Not
- * acquired: the session is destroyed and the holder reported. Renew: {@code PUT
- * /v1/session/renew/<id>}. Release: {@code PUT P/K?release=<id>} (empties the value) and destroy
- * the session, so another node can acquire at once (after lock-delay). Handoff: the session ID is
- * the lease ID; the target renews it and re-acquires {@code P/K} under it with its own JSON.
+ * checks, through {@link ConsulSessions}; on the catalog node {@code P/litefs}, registered at first
+ * use, when a prefix is set, as LiteFS does for Fly's shared Consul), then {@code PUT
+ * P/K?acquire=<session>} with the JSON. Not acquired: the session is destroyed and the holder
+ * reported. Renew: {@code PUT /v1/session/renew/<id>}. Release: {@code PUT P/K?release=<id>}
+ * (empties the value) and destroy the session, so another node can acquire at once (after
+ * lock-delay). Handoff: the session ID is the lease ID; the target renews it and re-acquires {@code
+ * P/K} under it with its own JSON.
  *
  * <p>A key is held only while it has a session and a non-empty value; anything else reads as "no
  * primary". Waiting uses blocking queries on {@code P/K} (recursive, which also returns an index
@@ -66,6 +66,7 @@ public final class ConsulLeaser implements Leaser {
   private final Consul consul;
   private final String key;
   private final String clusterIdKey;
+  private final ConsulSessions sessions;
   private final AtomicBoolean nodeRegistered = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -82,6 +83,7 @@ public final class ConsulLeaser implements Leaser {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.key = config.fullKey();
     this.clusterIdKey = key + "/clusterid";
+    this.sessions = new ConsulSessions(url);
     Consul.Builder builder =
         Consul.builder()
             .withUrl(url.address())
@@ -129,7 +131,7 @@ public final class ConsulLeaser implements Leaser {
       throw new NotCandidateException(self.hostname());
     }
     Instant sentAt = clock.instant();
-    String session = call("session create", this::createSession);
+    String session = createSession();
     boolean acquired;
     try {
       acquired = call("acquire of " + describe(), () -> kv().acquireLock(key, json(), session));
@@ -239,24 +241,28 @@ public final class ConsulLeaser implements Leaser {
     }
   }
 
-  private String createSession() {
-    ImmutableSession.Builder session =
-        ImmutableSession.builder()
-            .name(SESSION_NAME)
-            .behavior("delete")
-            .lockDelay(config.lockDelay().toMillis() + "ms")
-            .ttl(config.ttl().toSeconds() + "s");
+  private String createSession() throws LeaseUnavailableException {
+    Optional<String> node = Optional.empty();
     if (!url.prefix().isEmpty()) {
-      String node = url.prefix() + "/litefs";
-      if (nodeRegistered.compareAndSet(false, true)) {
-        consul
-            .catalogClient()
-            .register(
-                ImmutableCatalogRegistration.builder().node(node).address("localhost").build());
+      String name = url.prefix() + "/litefs";
+      if (!nodeRegistered.get()) {
+        call(
+            "catalog registration of node " + name,
+            () -> {
+              consul
+                  .catalogClient()
+                  .register(
+                      ImmutableCatalogRegistration.builder()
+                          .node(name)
+                          .address("localhost")
+                          .build());
+              return null;
+            });
+        nodeRegistered.set(true);
       }
-      session.node(node);
+      node = Optional.of(name);
     }
-    return consul.sessionClient().createSession(session.build()).getId();
+    return sessions.create(SESSION_NAME, node, config.ttl(), config.lockDelay());
   }
 
   private ConsulLease newLease(String session, Instant sentAt) {

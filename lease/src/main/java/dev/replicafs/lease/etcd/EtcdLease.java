@@ -75,7 +75,13 @@ final class EtcdLease implements Lease {
           "etcd lease " + id() + " on key " + key + " is no longer held");
     }
     Instant sentAt = state.clock().instant();
-    Duration ttl = keepAlive(client, requests, leaseId, renewTimeout());
+    Duration ttl;
+    try {
+      ttl = keepAlive(client, requests, leaseId, renewTimeout());
+    } catch (LeaseExpiredException e) {
+      state.end(); // etcd says it is gone: invalid now, not only at the deadline
+      throw e;
+    }
     state.renewed(sentAt, ttl);
   }
 
