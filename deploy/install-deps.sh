@@ -15,6 +15,9 @@ declare -A probe=(
   [maven]=/usr/bin/mvn
   [procps]=/usr/bin/pkill
   [curl]=/usr/bin/curl
+  [openssl]=/usr/bin/openssl
+  [python3]=/usr/bin/python3
+  [gcc]=/usr/bin/gcc
 )
 
 missing=()
