@@ -4,8 +4,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -30,15 +33,14 @@ final class ConfigSection {
   private final String path;
   private final YamlNode.Mapping mapping;
   private final Set<String> known = new HashSet<>();
-  private final java.util.function.Consumer<String> keyListener;
+  private final Consumer<String> keyListener;
 
   ConfigSection(String file, String path, YamlNode node) {
     this(file, path, node, key -> {});
   }
 
   /** A section that reports the full path of every key a getter reads to {@code keyListener}. */
-  ConfigSection(
-      String file, String path, YamlNode node, java.util.function.Consumer<String> keyListener) {
+  ConfigSection(String file, String path, YamlNode node, Consumer<String> keyListener) {
     this.file = file;
     this.path = path;
     this.keyListener = keyListener;
@@ -106,7 +108,7 @@ final class ConfigSection {
         defaultValue,
         "true or false",
         s -> {
-          String t = s.text().strip().toLowerCase(java.util.Locale.ROOT);
+          String t = s.text().strip().toLowerCase(Locale.ROOT);
           if (t.equals("true") || t.equals("false")) {
             return Boolean.valueOf(t);
           }
@@ -176,7 +178,7 @@ final class ConfigSection {
       } else if (suggestion != null) {
         message += " (did you mean \"" + suggestion + "\"?)";
       } else {
-        message += " (known keys here: " + String.join(", ", new java.util.TreeSet<>(known)) + ")";
+        message += " (known keys here: " + String.join(", ", new TreeSet<>(known)) + ")";
       }
       throw ConfigException.at(file, e.getValue().keyLine(), pathOf(key), message);
     }

@@ -1,6 +1,7 @@
 package dev.replicafs.cmd.config;
 
 import java.util.Set;
+import java.util.TreeSet;
 
 /** "Did you mean" for unknown keys: the known key closest by edit distance, if it is a typo. */
 final class KeySuggestion {
@@ -10,7 +11,7 @@ final class KeySuggestion {
   static String closest(String key, Set<String> candidates) {
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
-    for (String candidate : new java.util.TreeSet<>(candidates)) {
+    for (String candidate : new TreeSet<>(candidates)) {
       int d = editDistance(key, candidate);
       if (d < bestDistance) {
         best = candidate;
