@@ -89,12 +89,7 @@ final class MountCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (!command.isEmpty() && !spec.commandLine().getParseResult().originalArgs().contains("--")) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(),
-          "too many arguments, specify a '--' to specify an exec command: replicafs mount -- "
-              + String.join(" ", command));
-    }
+    NodeArguments.requireAfterDoubleDash(spec, command);
     ConfigLoader.Loaded loaded = new ConfigLoader(context).load(config, !noExpandEnv);
     Config c = loaded.config();
     if (!command.isEmpty()) {

@@ -43,4 +43,26 @@ final class NodeArguments {
     }
     return name;
   }
+
+  /**
+   * Checks that every positional argument came after {@code --}, as LiteFS requires: {@code
+   * replicafs mount x -- cmd} is an error, not the command {@code x cmd}.
+   */
+  static void requireAfterDoubleDash(CommandSpec spec, java.util.List<String> positional) {
+    if (positional.isEmpty()) {
+      return;
+    }
+    java.util.List<String> args = spec.commandLine().getParseResult().originalArgs();
+    int dash = args.indexOf("--");
+    int afterDash = dash < 0 ? 0 : args.size() - dash - 1;
+    if (positional.size() > afterDash) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "too many arguments, specify a '--' to specify an exec command: put the command after"
+              + " --, e.g. replicafs "
+              + spec.name()
+              + " -- "
+              + String.join(" ", positional));
+    }
+  }
 }

@@ -82,10 +82,7 @@ final class RunCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "no command: write replicafs run [flags] -- CMD [ARGS...]");
     }
-    if (!spec.commandLine().getParseResult().originalArgs().contains("--")) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(), "specify a '--' before the command: replicafs run -- CMD [ARGS...]");
-    }
+    NodeArguments.requireAfterDoubleDash(spec, command);
     if (haltLockOn != null && !haltLockOn.isAbsolute()) {
       throw new CommandLine.ParameterException(
           spec.commandLine(),

@@ -159,6 +159,10 @@ class MainTest {
     Path file = config(STATIC);
     assertThat(run("mount", "-config", file.toString(), "myapp")).isEqualTo(ExitCodes.USAGE);
     assertThat(err.toString()).contains("specify a '--' to specify an exec command");
+    assertThat(run("mount", "-config", file.toString(), "stray", "--", "app"))
+        .isEqualTo(ExitCodes.USAGE);
+    assertThat(run("run", "stray", "--", "app")).isEqualTo(ExitCodes.USAGE);
+    assertThat(run("run", "app")).isEqualTo(ExitCodes.USAGE);
     assertThat(actions.request).isNull();
   }
 

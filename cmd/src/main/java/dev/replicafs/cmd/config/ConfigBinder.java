@@ -11,6 +11,9 @@ import java.util.List;
  * key with its default and rejecting unknown ones. Also applies what LiteFS derives at load time:
  * {@code LITEFS_CLOUD_TOKEN}/{@code LITEFS_CLOUD_ENDPOINT} for backup, the lease hostname and
  * advertise URL for dynamic leases, and the cluster token from a file or variable.
+ *
+ * <p>Longer than most classes on purpose: it is the one place where every key of the format is
+ * named with its default, one short method per section, so the whole format reads top to bottom.
  */
 final class ConfigBinder {
   private final LoadContext context;

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Finds, reads, expands, parses and validates the config file.
@@ -69,8 +70,7 @@ public final class ConfigLoader {
   }
 
   /** As {@link #parse(Path, String, boolean)}, reporting every leaf key read to {@code keys}. */
-  Config parse(
-      Path path, String text, boolean expandEnv, java.util.function.Consumer<String> keys) {
+  Config parse(Path path, String text, boolean expandEnv, Consumer<String> keys) {
     String name = path.getFileName() == null ? path.toString() : path.getFileName().toString();
     String expanded = expandEnv ? new EnvExpander(context::getenv).expand(text) : text;
     YamlNode root = YamlTree.parse(name, expanded);

@@ -4,8 +4,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -30,15 +33,14 @@ final class ConfigSection {
   private final String path;
   private final YamlNode.Mapping mapping;
   private final Set<String> known = new HashSet<>();
-  private final java.util.function.Consumer<String> keyListener;
+  private final Consumer<String> keyListener;
 
   ConfigSection(String file, String path, YamlNode node) {
     this(file, path, node, key -> {});
   }
 
   /** A section that reports the full path of every key a getter reads to {@code keyListener}. */
-  ConfigSection(
-      String file, String path, YamlNode node, java.util.function.Consumer<String> keyListener) {
+  ConfigSection(String file, String path, YamlNode node, Consumer<String> keyListener) {
     this.file = file;
     this.path = path;
     this.keyListener = keyListener;
@@ -106,7 +108,7 @@ final class ConfigSection {
         defaultValue,
         "true or false",
         s -> {
-          String t = s.text().strip().toLowerCase(java.util.Locale.ROOT);
+          String t = s.text().strip().toLowerCase(Locale.ROOT);
           if (t.equals("true") || t.equals("false")) {
             return Boolean.valueOf(t);
           }
@@ -170,13 +172,13 @@ final class ConfigSection {
       String key = e.getKey();
       String message = "unknown key \"" + pathOf(key) + "\"";
       String removed = path.isEmpty() ? REMOVED_TOP_LEVEL.get(key) : null;
-      String suggestion = closest(key, known);
+      String suggestion = KeySuggestion.closest(key, known);
       if (removed != null) {
         message += " (removed from the LiteFS config format: " + removed + ")";
       } else if (suggestion != null) {
         message += " (did you mean \"" + suggestion + "\"?)";
       } else {
-        message += " (known keys here: " + String.join(", ", new java.util.TreeSet<>(known)) + ")";
+        message += " (known keys here: " + String.join(", ", new TreeSet<>(known)) + ")";
       }
       throw ConfigException.at(file, e.getValue().keyLine(), pathOf(key), message);
     }
@@ -214,39 +216,5 @@ final class ConfigSection {
           pathOf(key),
           pathOf(key) + ": expected " + expected + ", got " + value.kindName() + detail);
     }
-  }
-
-  /** The known key closest to {@code key} by edit distance, if close enough to be a typo. */
-  static String closest(String key, Set<String> candidates) {
-    String best = null;
-    int bestDistance = Integer.MAX_VALUE;
-    for (String candidate : new java.util.TreeSet<>(candidates)) {
-      int d = editDistance(key, candidate);
-      if (d < bestDistance) {
-        best = candidate;
-        bestDistance = d;
-      }
-    }
-    return best != null && bestDistance <= Math.max(2, key.length() / 3) ? best : null;
-  }
-
-  private static int editDistance(String a, String b) {
-    int[] previous = new int[b.length() + 1];
-    int[] current = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      previous[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      current[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        current[j] =
-            Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-      }
-      int[] swap = previous;
-      previous = current;
-      current = swap;
-    }
-    return previous[b.length()];
   }
 }

@@ -1,7 +1,9 @@
 package dev.replicafs.cmd.config;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -40,7 +42,19 @@ public record LoadContext(
     return value;
   }
 
+  /**
+   * The kernel's hostname, as Go's {@code os.Hostname} reads it on Linux; the JDK lookup (which may
+   * wait on DNS) only where that file does not exist.
+   */
   private static String machineHostname() {
+    try {
+      String name = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+      if (!name.isEmpty()) {
+        return name;
+      }
+    } catch (IOException e) {
+      // not Linux: fall through to the JDK
+    }
     try {
       return InetAddress.getLocalHost().getHostName();
     } catch (UnknownHostException e) {

@@ -47,7 +47,7 @@ class ExecSignalForwardingProcessTest {
     Process jvm = probe(child);
     ExecSupervisorTest.awaitFile(ready);
     jvm.destroy(); // SIGTERM to the supervising JVM
-    assertThat(jvm.waitFor(30, TimeUnit.SECONDS)).as("supervisor jvm exited").isTrue();
+    assertThat(jvm.waitFor(60, TimeUnit.SECONDS)).as("supervisor jvm exited").isTrue();
     assertThat(jvm.exitValue()).as(Files.readString(dir.resolve("probe.log"))).isEqualTo(42);
     assertThat(Files.readString(got)).isEqualTo("term\n");
   }
@@ -55,14 +55,14 @@ class ExecSignalForwardingProcessTest {
   @Test
   void childExitCodeBecomesTheJvmExitCodeWithoutSignals() throws Exception {
     Process jvm = probe("true", "sh -c 'exit 17'");
-    assertThat(jvm.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(jvm.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(jvm.exitValue()).isEqualTo(17);
   }
 
   @Test
   void failingEarlierEntryMakesTheJvmExitOneWithTheReason() throws Exception {
     Process jvm = probe("sh -c 'exit 4'", "true");
-    assertThat(jvm.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(jvm.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(jvm.exitValue()).isEqualTo(1);
     assertThat(Files.readString(dir.resolve("probe.log")))
         .contains("\"sh -c 'exit 4'\" exited with code 4");

@@ -122,7 +122,7 @@ class ExecSupervisorTest {
               });
       awaitFile(ready);
       supervisor.signal("INT");
-      assertThat(exit.get(20, TimeUnit.SECONDS)).isEqualTo(5);
+      assertThat(exit.get(60, TimeUnit.SECONDS)).isEqualTo(5);
     }
     assertThat(Files.readString(got)).isEqualTo("int\n");
   }
@@ -144,13 +144,13 @@ class ExecSupervisorTest {
               });
       awaitFile(ready);
       supervisor.signal("TERM");
-      assertThat(exit.get(20, TimeUnit.SECONDS)).isEqualTo(128 + 15);
+      assertThat(exit.get(60, TimeUnit.SECONDS)).isEqualTo(128 + 15);
     }
     assertThat(dir.resolve("never")).doesNotExist();
   }
 
   static void awaitFile(Path file) throws IOException, InterruptedException {
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
     while (!Files.exists(file)) {
       if (Instant.now().isAfter(deadline)) {
         throw new IOException("timed out waiting for " + file);

@@ -24,4 +24,23 @@ class ShellWordsTest {
         .hasMessageContaining("sh -c");
     assertThatThrownBy(() -> ShellWords.split("app > log")).hasMessageContaining("'>'");
   }
+
+  @Test
+  void joinRoundTripsAnyArguments() {
+    java.util.Random random = new java.util.Random(8);
+    String alphabet = "ab Z09-_./:='\"\\$;&|<>\t*~é";
+    for (int round = 0; round < 2000; round++) {
+      java.util.List<String> args = new java.util.ArrayList<>();
+      int count = 1 + random.nextInt(5);
+      for (int i = 0; i < count; i++) {
+        StringBuilder arg = new StringBuilder();
+        int length = random.nextInt(8);
+        for (int j = 0; j < length; j++) {
+          arg.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        args.add(arg.toString());
+      }
+      assertThat(ShellWords.split(ShellWords.join(args))).as("round %d", round).isEqualTo(args);
+    }
+  }
 }
