@@ -1,0 +1,21 @@
+package dev.replicafs.replication.store;
+
+import java.io.IOException;
+
+/**
+ * The point in a local commit where synchronous replication waits. It runs after the LTX file is
+ * durable and the position listeners saw the new position (so the stream can ship it), but before
+ * the file-system call that completed the transaction (journal delete, truncate or header zeroing,
+ * WAL lock release) returns to SQLite, and outside the database's lock so other readers proceed.
+ *
+ * <p>Throwing makes that file-system call fail ({@code EIO} for rollback journals); the LTX file
+ * stays recorded. The default gate returns at once (asynchronous replication).
+ */
+@FunctionalInterface
+public interface CommitGate {
+  /** Blocks until the commit described by {@code event} may be reported done. */
+  void awaitCommitted(PositionEvent event) throws IOException;
+
+  /** Asynchronous replication: returns at once. */
+  CommitGate NONE = event -> {};
+}

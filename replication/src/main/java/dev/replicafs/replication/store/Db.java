@@ -1,0 +1,545 @@
+package dev.replicafs.replication.store;
+
+import dev.replicafs.replication.ltx.LtxHeader;
+import dev.replicafs.replication.ltx.Pos;
+import dev.replicafs.replication.sqlite.DatabaseHeader;
+import dev.replicafs.replication.sqlite.JournalHeader;
+import dev.replicafs.replication.sqlite.JournalMode;
+import dev.replicafs.replication.sqlite.PositionalSource;
+import dev.replicafs.replication.sqlite.SqliteFormatException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.util.BitSet;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One replicated database and every byte of its files ({@code database}, {@code journal}, {@code
+ * wal}, {@code shm} under {@code <data>/dbs/<name>/}). The FUSE layer calls these methods instead
+ * of touching the files, so that dirty-page tracking, checksums, commit detection and apply have a
+ * single owner (docs/ARCHITECTURE.md, "The store and the seam the FUSE layer uses").
+ *
+ * <p>State kept per database, all guarded by one lock: the position ({@link #pos()}), the per-page
+ * checksums of the logical content, the pages written since the last rollback-journal commit, and
+ * the {@link WalState}. Commit detection:
+ *
+ * <ul>
+ *   <li>Rollback journal: database writes mark pages dirty; removing the journal (DELETE),
+ *       truncating it to 0 (TRUNCATE) or zeroing its 28-byte header (PERSIST) commits through
+ *       {@link JournalCommitter} before the journal change reaches the disk.
+ *   <li>WAL: WAL writes are accepted only while a connection holds the shm WRITE lock; releasing it
+ *       commits through {@link WalCommitter}. Database writes in WAL mode are checkpoint copies and
+ *       change no checksum.
+ * </ul>
+ *
+ * <p>The {@link CommitGate} runs after the lock is released and before the call that completed the
+ * transaction returns. This class is the seam and the state; the paths live in {@link
+ * JournalCommitter}, {@link WalCommitter}, {@link LtxApplier}, {@link SnapshotWriter} and {@link
+ * DbRecovery}.
+ */
+public final class Db implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Db.class);
+  private static final java.time.Duration INTERNAL_LOCK_TIMEOUT = java.time.Duration.ofSeconds(30);
+
+  final String name;
+  final Store store;
+  final DbFiles files;
+  final LtxFiles ltx;
+  final FileOps ops;
+  final ReentrantLock mu = new ReentrantLock();
+  private final java.util.concurrent.locks.Condition noWriteTransaction = mu.newCondition();
+
+  PageChecksums checksums = new PageChecksums(0);
+  final BitSet dirty = new BitSet();
+  boolean allDirty;
+  boolean walMode;
+  final WalState wal = new WalState();
+  final List<SnapshotCapture> captures = new CopyOnWriteArrayList<>();
+  private final LockTable locks;
+  private volatile Pos pos = Pos.ZERO;
+  private volatile long posTimestamp;
+
+  Db(String name, Path dir, Store store, FileOps ops) {
+    this.name = name;
+    this.store = store;
+    this.ops = ops;
+    this.files = new DbFiles(dir, ops);
+    this.ltx = new LtxFiles(dir.resolve("ltx"), ops);
+    this.locks = new LockTable(name);
+    this.locks.addListener(owner -> walWriteLockReleased());
+  }
+
+  /**
+   * The SQLite lock bytes of this database and its shm, shared by every FUSE lock owner. Releasing
+   * the shm WRITE lock (byte 120) commits the WAL transaction it covered.
+   */
+  public LockTable locks() {
+    return locks;
+  }
+
+  /** The database name as shown in the mount. */
+  public String name() {
+    return name;
+  }
+
+  /** The database's directory, {@code <data>/dbs/<name>}. */
+  public Path dir() {
+    return files.dir();
+  }
+
+  /** Path of one of the database's real files. */
+  public Path path(FileKind kind) {
+    return files.path(kind);
+  }
+
+  /** The current position: TXID and post-apply checksum of the last recorded LTX file. */
+  public Pos pos() {
+    return pos;
+  }
+
+  /** Timestamp (ms since the epoch) of the LTX file that recorded the current position. */
+  public long posTimestamp() {
+    return posTimestamp;
+  }
+
+  /** Page size in bytes, or 0 while the database has no committed pages. */
+  public int pageSize() {
+    return checksums.pageSize();
+  }
+
+  /** Number of pages of the committed database (0 when empty or deleted). */
+  public long pageCount() {
+    mu.lock();
+    try {
+      return checksums.count();
+    } finally {
+      mu.unlock();
+    }
+  }
+
+  /** Whether the committed database is in WAL mode (header bytes 18 and 19 are 2). */
+  public boolean isWalMode() {
+    return walMode;
+  }
+
+  /** Whether the file exists. */
+  public boolean exists(FileKind kind) {
+    return files.exists(kind);
+  }
+
+  /**
+   * Positional read into {@code dst}; returns the bytes read (0 at end of file).
+   *
+   * @throws NotFoundException if the file does not exist
+   */
+  public int read(FileKind kind, ByteBuffer dst, long offset) throws IOException {
+    FileChannel ch = files.required(name, kind);
+    return Math.max(0, ops.read("FILE:READ_" + kind, ch, dst, offset));
+  }
+
+  /**
+   * Positional write of all of {@code src}; returns the bytes written. See the class comment for
+   * what each kind of write means.
+   *
+   * @throws ReadOnlyReplicaException on a replica (except for the shm)
+   * @throws WalWriteRefusedException for a WAL write without the shm WRITE lock
+   * @throws NotFoundException if the file does not exist (create it first)
+   */
+  public int write(FileKind kind, ByteBuffer src, long offset) throws IOException {
+    if (kind == FileKind.SHM) {
+      return ops.write("FILE:WRITE_SHM", files.required(name, kind), src, offset);
+    }
+    requireWritable();
+    PositionEvent event = null;
+    int n;
+    mu.lock();
+    try {
+      FileChannel ch = files.required(name, kind);
+      switch (kind) {
+        case DATABASE -> {
+          beforeDatabaseWrite(offset, src.remaining());
+          n = ops.write("FILE:WRITE_DATABASE", ch, src, offset);
+        }
+        case JOURNAL -> {
+          if (offset == 0 && isZeroHeader(src) && journalHasMagic()) {
+            event = JournalCommitter.commit(this, "PERSIST");
+          }
+          n = ops.write("FILE:WRITE_JOURNAL", ch, src, offset);
+        }
+        case WAL -> {
+          beforeWalWrite(offset, src);
+          n = ops.write("FILE:WRITE_WAL", ch, src, offset);
+        }
+        default -> throw new IllegalStateException(kind.toString());
+      }
+    } finally {
+      mu.unlock();
+    }
+    awaitGate(event);
+    return n;
+  }
+
+  /** Sets the size of a file; a journal truncated to 0 commits (TRUNCATE mode). */
+  public void truncate(FileKind kind, long size) throws IOException {
+    if (size < 0) {
+      throw new InvalidWriteException("negative size " + size + " for db=" + name);
+    }
+    if (kind == FileKind.SHM) {
+      ops.truncate("FILE:TRUNCATE_SHM", files.required(name, kind), size);
+      return;
+    }
+    requireWritable();
+    PositionEvent event = null;
+    mu.lock();
+    try {
+      FileChannel ch = files.required(name, kind);
+      switch (kind) {
+        case DATABASE -> beforeDatabaseTruncate(size);
+        case JOURNAL -> {
+          if (size == 0) {
+            event = JournalCommitter.commit(this, "TRUNCATE");
+          }
+        }
+        case WAL -> {
+          if (size != 0) {
+            throw new InvalidWriteException(
+                "the WAL can only be truncated to 0 bytes: db=" + name + " size=" + size);
+          }
+          endWalGeneration();
+        }
+        default -> throw new IllegalStateException(kind.toString());
+      }
+      ops.truncate("FILE:TRUNCATE_" + kind, ch, size);
+    } finally {
+      mu.unlock();
+    }
+    awaitGate(event);
+  }
+
+  /**
+   * Creates the file empty if it does not exist. On a replica only the WAL and shm may be created
+   * (SQLite readers open them), and only empty.
+   */
+  public void create(FileKind kind) throws IOException {
+    if (kind == FileKind.JOURNAL || (kind == FileKind.DATABASE && !files.exists(kind))) {
+      requireWritable();
+    }
+    mu.lock();
+    try {
+      files.create(kind, "FILE:CREATE_" + kind);
+    } finally {
+      mu.unlock();
+    }
+  }
+
+  /**
+   * Removes a file. Removing the journal commits (DELETE mode); removing the {@link
+   * FileKind#DATABASE} drops the database.
+   */
+  public void remove(FileKind kind) throws IOException {
+    if (kind == FileKind.DATABASE) {
+      store.drop(name);
+      return;
+    }
+    if (kind == FileKind.JOURNAL || (kind == FileKind.WAL && files.size(kind, "FILE:SIZE") > 0)) {
+      requireWritable();
+    }
+    PositionEvent event = null;
+    mu.lock();
+    try {
+      files.required(name, kind);
+      if (kind == FileKind.JOURNAL) {
+        event = JournalCommitter.commit(this, "DELETE");
+      } else if (kind == FileKind.WAL) {
+        endWalGeneration();
+      }
+      files.delete(kind, "FILE:DELETE_" + kind);
+    } finally {
+      mu.unlock();
+    }
+    awaitGate(event);
+  }
+
+  /** Makes a file's contents durable. */
+  public void sync(FileKind kind) throws IOException {
+    ops.force("FILE:FSYNC_" + kind, files.required(name, kind));
+  }
+
+  /** Size of a file in bytes. */
+  public long size(FileKind kind) throws IOException {
+    return ops.size("FILE:SIZE", files.required(name, kind));
+  }
+
+  /**
+   * Called when a connection released the shm WRITE lock: records the WAL transactions it
+   * committed. The lock is already released, so SQLite cannot see a failure: it goes to the store's
+   * fatal handler.
+   */
+  public void walWriteLockReleased() {
+    try {
+      PositionEvent event;
+      mu.lock();
+      try {
+        event = WalCommitter.commit(this);
+      } finally {
+        mu.unlock();
+      }
+      awaitGate(event);
+    } catch (IOException | RuntimeException e) {
+      store.fatal(name, "wal commit failed after the write lock was released", e);
+    }
+  }
+
+  /**
+   * Applies an LTX file received from the primary: decodes and verifies it into a temporary file,
+   * checks that it continues the current position, then applies it (see {@link LtxApplier}).
+   *
+   * @return the new position
+   * @throws LtxApplyException if the file is corrupt or does not continue the position; nothing is
+   *     changed then
+   */
+  public Pos apply(java.io.InputStream ltxFile) throws IOException {
+    LtxApplier.Verified v = LtxApplier.receive(this, ltxFile);
+    try (LockGuard guard = acquireWriteLock()) {
+      mu.lock();
+      try {
+        PageChecksums sums = LtxApplier.check(this, v);
+        return LtxApplier.apply(this, v, sums, PositionEvent.Cause.APPLY).pos();
+      } finally {
+        mu.unlock();
+      }
+    } finally {
+      ops.deleteIfExists("APPLY:LTX_CLEANUP", v.tmp());
+    }
+  }
+
+  /**
+   * Streams a snapshot LTX file of the current position to {@code out}, without holding the
+   * database lock while streaming; returns its header.
+   */
+  public LtxHeader writeSnapshot(java.io.OutputStream out) throws IOException {
+    return SnapshotWriter.write(this, out);
+  }
+
+  /** Names of the LTX files of this database, ascending. */
+  public java.util.List<dev.replicafs.replication.ltx.LtxFileName> ltxFiles() throws IOException {
+    return ltx.list();
+  }
+
+  /** Path of one LTX file (to stream it to a replica). */
+  public Path ltxPath(dev.replicafs.replication.ltx.LtxFileName name) {
+    return ltx.path(name);
+  }
+
+  @Override
+  public void close() throws IOException {
+    mu.lock();
+    try {
+      files.close();
+    } finally {
+      mu.unlock();
+    }
+  }
+
+  // ---- state helpers used by the committers, the applier, snapshots and recovery (under mu) ----
+
+  /** Records a new position and tells the listeners. Caller holds {@link #mu}. */
+  PositionEvent publish(LtxHeader header, long post, PositionEvent.Cause cause) {
+    Pos p = new Pos(header.maxTxid(), post);
+    pos = p;
+    posTimestamp = header.timestamp();
+    PositionEvent event = new PositionEvent(name, p, cause, header);
+    store.notifyListeners(event);
+    return event;
+  }
+
+  /** Sets the position without an event (open). Caller holds {@link #mu}. */
+  void restorePos(Pos p, long timestamp) {
+    pos = p;
+    posTimestamp = timestamp;
+  }
+
+  void awaitGate(PositionEvent event) throws IOException {
+    if (event != null && event.cause() == PositionEvent.Cause.COMMIT) {
+      store.commitGate().awaitCommitted(event);
+    }
+  }
+
+  void clearDirty() {
+    dirty.clear();
+    allDirty = false;
+    noWriteTransaction.signalAll();
+  }
+
+  /**
+   * Waits until no rollback-journal transaction has written the database file since the last
+   * commit, so the file holds only committed pages. Caller holds {@link #mu}.
+   */
+  void awaitNoWriteTransaction(java.time.Duration timeout) throws IOException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!dirty.isEmpty() || allDirty) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        throw new StoreException(
+            "a write transaction on db=" + name + " did not finish within " + timeout);
+      }
+      try {
+        noWriteTransaction.awaitNanos(left);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new StoreException(
+            "interrupted while waiting for a write transaction: db=" + name, e);
+      }
+    }
+  }
+
+  PositionalSource source(FileKind kind, String op) {
+    return (dst, position) -> {
+      FileChannel ch = files.channel(kind);
+      return ch == null ? -1 : ops.read(op, ch, dst, position);
+    };
+  }
+
+  /** The committed database header, or null if the file holds no valid SQLite header. */
+  DatabaseHeader readHeader(String op) throws IOException {
+    if (!files.exists(FileKind.DATABASE) || files.size(FileKind.DATABASE, op) < 100) {
+      return null;
+    }
+    try {
+      return DatabaseHeader.read(source(FileKind.DATABASE, op));
+    } catch (SqliteFormatException e) {
+      log.debug("database header not valid: db={} reason={}", name, e.getMessage());
+      return null;
+    }
+  }
+
+  /** The page as readers see it: the newest recorded WAL frame, else the database file. */
+  byte[] readLogicalPage(String op, long pgno, int pageSize) throws IOException {
+    Long frame = wal.frames.get(pgno);
+    if (frame != null) {
+      byte[] page = new byte[pageSize];
+      ops.read(op, files.required(name, FileKind.WAL), ByteBuffer.wrap(page), frame + 24);
+      return page;
+    }
+    return files.readPage(op, pgno, pageSize);
+  }
+
+  private void requireWritable() throws ReadOnlyReplicaException {
+    if (!store.isPrimary()) {
+      throw new ReadOnlyReplicaException(name);
+    }
+  }
+
+  private void beforeDatabaseWrite(long offset, int length) throws IOException {
+    if (length == 0) {
+      return;
+    }
+    int ps = checksums.pageSize();
+    long first = ps == 0 ? 1 : offset / ps + 1;
+    long last = ps == 0 ? 1 : (offset + length - 1) / ps + 1;
+    for (SnapshotCapture c : captures) {
+      c.beforeDatabaseWrite(this, first, last);
+    }
+    boolean checkpointCopy = walMode && !files.exists(FileKind.JOURNAL);
+    if (checkpointCopy) {
+      return;
+    }
+    if (ps == 0) {
+      allDirty = true;
+    } else {
+      dirty.set((int) first, (int) last + 1);
+    }
+  }
+
+  private void beforeDatabaseTruncate(long size) throws IOException {
+    int ps = checksums.pageSize();
+    if (ps != 0) {
+      for (SnapshotCapture c : captures) {
+        c.beforeDatabaseTruncate(this, (size + ps - 1) / ps);
+      }
+    }
+  }
+
+  private void beforeWalWrite(long offset, ByteBuffer src) throws IOException {
+    if (!store.walWriteLockHeld(this)) {
+      throw new WalWriteRefusedException(
+          "wal write without the shm WRITE lock: db="
+              + name
+              + "; PRAGMA locking_mode=EXCLUSIVE is not supported in WAL mode");
+    }
+    if (offset == 0) {
+      endWalGeneration();
+      return;
+    }
+    if (wal.header != null && offset < wal.offset) {
+      throw new WalWriteRefusedException(
+          "wal write at offset "
+              + offset
+              + " would overwrite frames already recorded up to "
+              + wal.offset
+              + ": db="
+              + name);
+    }
+  }
+
+  /** The WAL is restarted, truncated or deleted: its recorded frames are in the database file. */
+  void endWalGeneration() throws IOException {
+    for (SnapshotCapture c : captures) {
+      c.beforeWalReset(this);
+    }
+    wal.reset();
+  }
+
+  private static boolean isZeroHeader(ByteBuffer src) {
+    if (src.remaining() < JournalHeader.SIZE) {
+      return false;
+    }
+    for (int i = 0; i < JournalHeader.SIZE; i++) {
+      if (src.get(src.position() + i) != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private boolean journalHasMagic() throws IOException {
+    ByteBuffer b = ByteBuffer.allocate(8);
+    ops.read("COMMIT:JOURNAL_READ_HEADER", files.required(name, FileKind.JOURNAL), b, 0);
+    return JournalHeader.hasMagic(b.flip());
+  }
+
+  boolean locksWriteHeld() {
+    return locks.isWriteLocked(LockFile.SHM, LockBytes.WAL_WRITE);
+  }
+
+  /** Takes the lock table's write lock for a store-internal change (apply, drop). */
+  LockGuard acquireWriteLock() throws StoreException {
+    try {
+      return locks.acquireWriteLock(
+          walMode ? JournalMode.WAL : JournalMode.ROLLBACK, INTERNAL_LOCK_TIMEOUT);
+    } catch (LockTimeoutException e) {
+      throw new StoreException("could not lock db=" + name + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreException("interrupted while locking db=" + name, e);
+    }
+  }
+
+  /** Takes the lock table's read lock: no SQLite writer is inside a transaction while held. */
+  LockGuard acquireReadLock() throws StoreException {
+    try {
+      return locks.acquireReadLock(
+          walMode ? JournalMode.WAL : JournalMode.ROLLBACK, INTERNAL_LOCK_TIMEOUT);
+    } catch (LockTimeoutException e) {
+      throw new StoreException("could not lock db=" + name + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreException("interrupted while locking db=" + name, e);
+    }
+  }
+}

@@ -1,0 +1,324 @@
+package dev.replicafs.replication.store;
+
+import dev.replicafs.replication.ltx.DatabaseChecksum;
+import dev.replicafs.replication.ltx.DatabaseFileChecksum;
+import dev.replicafs.replication.ltx.LtxDecoder;
+import dev.replicafs.replication.ltx.LtxFileName;
+import dev.replicafs.replication.ltx.LtxFormatException;
+import dev.replicafs.replication.ltx.LtxHeader;
+import dev.replicafs.replication.ltx.LtxTrailer;
+import dev.replicafs.replication.ltx.Pos;
+import dev.replicafs.replication.sqlite.DatabaseHeader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Brings one database to a consistent position when the store opens (labels {@code RECOVER:*}):
+ *
+ * <ol>
+ *   <li>Delete temporary files of interrupted writes and the shm (SQLite rebuilds it).
+ *   <li>Roll back a hot journal exactly as SQLite would ({@link JournalRollback}).
+ *   <li>Reconcile the WAL with the last LTX file ({@link WalRecovery}): frames that file never
+ *       recorded are cut off, recorded frames are copied into the database and the WAL removed.
+ *   <li>Compute every page checksum from scratch, in parallel.
+ *   <li>Verify the last LTX file and compare: equal checksums give the position. If the database
+ *       differs from the last file only in that file's pages (a crash while a replica applied it,
+ *       or after a commit named it but before the journal went away), replay it. Otherwise do not
+ *       refuse to start, unlike LiteFS (issues #134, #166, #428): keep the database as SQLite's own
+ *       recovery left it, record a snapshot at a new TXID, and log a warning naming both checksums;
+ *       replicas then take the snapshot.
+ * </ol>
+ */
+final class DbRecovery {
+  private static final Logger log = LoggerFactory.getLogger(DbRecovery.class);
+
+  private DbRecovery() {}
+
+  /** A verified last LTX file with its page checksums. */
+  private record LastFile(
+      LtxFileName name, LtxHeader header, LtxTrailer trailer, TreeMap<Long, Long> pages) {}
+
+  static void open(Db db) throws IOException {
+    db.mu.lock();
+    try {
+      db.ltx.removeTemporaryFiles("RECOVER:DELETE_TMP");
+      for (var p : db.ops.list("RECOVER:LIST", db.files.dir())) {
+        if (p.getFileName().toString().endsWith(".tmp")) {
+          db.ops.deleteIfExists("RECOVER:DELETE_TMP", p);
+        }
+      }
+      db.files.openExisting();
+      if (db.files.exists(FileKind.SHM)) {
+        db.files.delete(FileKind.SHM, "RECOVER:DELETE_SHM");
+      }
+      JournalRollback.rollback(db);
+      Optional<LtxFileName> lastName = db.ltx.last();
+      LastFile last = lastName.isPresent() ? readLast(db, lastName.get()) : null;
+      long walCommit = WalRecovery.reconcile(db, last == null ? null : last.header());
+      scan(db, walCommit);
+      decide(db, lastName.orElse(null), last);
+    } finally {
+      db.mu.unlock();
+    }
+  }
+
+  private static LastFile readLast(Db db, LtxFileName name) throws IOException {
+    TreeMap<Long, Long> pages = new TreeMap<>();
+    try (InputStream in = LtxApplier.open(db, db.ltx.path(name))) {
+      LtxDecoder dec = LtxDecoder.open(in, LtxDecoder.Mode.LENIENT);
+      LtxTrailer t =
+          dec.readAll((pgno, data) -> pages.put(pgno, DatabaseChecksum.page(pgno, data)));
+      return new LastFile(name, dec.header(), t, pages);
+    } catch (LtxFormatException e) {
+      log.warn("last ltx file is corrupt: db={} file={} reason={}", db.name, name, e.getMessage());
+      return null;
+    }
+  }
+
+  /** Computes the checksums of the database file from scratch. */
+  private static void scan(Db db, long walCommit) throws IOException {
+    DatabaseHeader h = db.readHeader("RECOVER:DB_READ_HEADER");
+    long fileSize = db.files.size(FileKind.DATABASE, "RECOVER:DB_SIZE");
+    if (h == null) {
+      if (fileSize > 0) {
+        setAside(db);
+      }
+      db.checksums = new PageChecksums(0);
+      db.walMode = false;
+      return;
+    }
+    int ps = h.pageSize();
+    long count = walCommit >= 0 ? walCommit : h.effectivePageCount(fileSize);
+    if (count * ps > fileSize) {
+      log.warn(
+          "database file is shorter than its header says: db={} pages={} fileSize={}",
+          db.name,
+          count,
+          fileSize);
+      count = fileSize / ps;
+    }
+    long[] sums = new long[(int) Math.max(1, count)];
+    FileChannel ch = db.files.required(db.name, FileKind.DATABASE);
+    DatabaseFileChecksum.compute(
+        ch, ps, count, sums, db.store.checksumThreads(), db.store.checksumPool());
+    db.checksums = new PageChecksums(ps, sums, (int) count);
+    db.walMode = h.isWal();
+  }
+
+  private static void setAside(Db db) throws IOException {
+    var aside = db.files.dir().resolve("database.invalid-" + db.store.clock().millis());
+    log.warn(
+        "database file has no valid sqlite header; moved aside and starting empty: db={} file={}",
+        db.name,
+        aside);
+    db.files.delete(FileKind.JOURNAL, "RECOVER:DELETE_JOURNAL");
+    db.files.delete(FileKind.WAL, "RECOVER:DELETE_WAL");
+    FileChannel ch = db.files.channel(FileKind.DATABASE);
+    if (ch != null) {
+      ch.close();
+    }
+    db.ops.move("RECOVER:DB_SET_ASIDE", db.files.path(FileKind.DATABASE), aside);
+    db.files.forget(FileKind.DATABASE);
+    db.files.create(FileKind.DATABASE, "RECOVER:DB_CREATE");
+    db.ops.syncDirectory("RECOVER:FSYNC_DIR", db.files.dir());
+  }
+
+  private static void decide(Db db, LtxFileName lastName, LastFile last) throws IOException {
+    long value = db.checksums.value();
+    long count = db.checksums.count();
+    if (lastName == null) {
+      if (count > 0) {
+        log.info("database has no ltx files; recording a snapshot: db={}", db.name);
+        recordSnapshot(db, PositionEvent.Cause.RECOVERY, "no ltx files");
+      }
+      return;
+    }
+    if (last != null) {
+      long post = last.trailer().postApplyChecksum();
+      if (value == post && count == last.header().commit()) {
+        db.restorePos(new Pos(last.header().maxTxid(), post), last.header().timestamp());
+        return;
+      }
+      if (differsOnlyInFilePages(db, last)) {
+        db.restorePos(new Pos(last.header().minTxid() - 1, last.header().preApplyChecksum()), 0);
+        LtxApplier.writePages(db, db.ltx.path(lastName), "RECOVER");
+        PageChecksums sums =
+            last.header().isSnapshot() ? new PageChecksums(last.header().pageSize()) : db.checksums;
+        sums.apply(last.pages(), last.header().commit());
+        db.checksums = sums;
+        DatabaseHeader h = db.readHeader("RECOVER:DB_READ_HEADER");
+        db.walMode = h != null && h.isWal();
+        if (db.checksums.value() == post) {
+          log.info(
+              "replayed the last ltx file to finish an interrupted transaction: db={} file={}",
+              db.name,
+              lastName);
+          db.restorePos(new Pos(last.header().maxTxid(), post), last.header().timestamp());
+          return;
+        }
+      }
+    }
+    db.restorePos(
+        new Pos(lastName.maxTxid(), last == null ? 0 : last.trailer().postApplyChecksum()), 0);
+    log.warn(
+        "database and its last ltx file disagree; keeping the database and recording a snapshot: db={} databaseChecksum={} ltxChecksum={} file={}",
+        db.name,
+        String.format("%016x", db.checksums.value()),
+        last == null ? "corrupt" : String.format("%016x", last.trailer().postApplyChecksum()),
+        lastName);
+    recordSnapshot(db, PositionEvent.Cause.RECOVERY, "database and last ltx file disagree");
+  }
+
+  /**
+   * True if every page of the database outside the file's page set already has the content the
+   * file's post-apply state implies, so that writing the file's pages gives exactly that state.
+   */
+  private static boolean differsOnlyInFilePages(Db db, LastFile last) {
+    LtxHeader h = last.header();
+    PageChecksums sums = db.checksums;
+    if (h.commit() == 0) {
+      return true;
+    }
+    if (h.isSnapshot()) {
+      return true;
+    }
+    if (sums.pageSize() != 0 && sums.pageSize() != h.pageSize()) {
+      return false;
+    }
+    long lock = DatabaseChecksum.lockPgno(h.pageSize());
+    for (long p = sums.count() + 1; p <= h.commit(); p++) {
+      if (p != lock && !last.pages().containsKey(p)) {
+        return false;
+      }
+    }
+    long outside = sums.value();
+    for (long p = h.commit() + 1; p <= sums.count(); p++) {
+      outside ^= sums.get(p);
+    }
+    long expected = last.trailer().postApplyChecksum();
+    for (Map.Entry<Long, Long> e : last.pages().entrySet()) {
+      if (e.getKey() <= h.commit()) {
+        outside ^= sums.get(e.getKey());
+        expected ^= e.getValue();
+      }
+    }
+    return ((outside ^ expected) & ~DatabaseChecksum.FLAG) == 0;
+  }
+
+  /**
+   * Records the database as it is in a snapshot LTX file at the next TXID and deletes every other
+   * LTX file. Used by recovery, by a commit that changed the page size, and for a database found
+   * without LTX files. Caller holds {@link Db#mu}; the database file holds the logical content.
+   */
+  static PositionEvent recordSnapshot(Db db, PositionEvent.Cause cause, String reason)
+      throws IOException {
+    DatabaseHeader h = db.readHeader("RECOVER:DB_READ_HEADER");
+    int ps = h == null ? 4096 : h.pageSize();
+    long fileSize = db.files.size(FileKind.DATABASE, "RECOVER:DB_SIZE");
+    long count = h == null ? 0 : Math.min(h.effectivePageCount(fileSize), fileSize / ps);
+    long txid = db.pos().txid() + 1;
+    LtxHeader header =
+        new LtxHeader(
+            db.store.ltxFlags(),
+            ps,
+            count,
+            1,
+            txid,
+            db.store.clock().millis(),
+            0,
+            0,
+            0,
+            0,
+            0,
+            db.store.nodeId());
+    long[] sums = new long[(int) Math.max(1, count)];
+    long lock = header.lockPgno();
+    LtxTrailer trailer =
+        db.ltx.write(
+            "RECOVER",
+            header,
+            enc -> {
+              for (long p = 1; p <= count; p++) {
+                if (p != lock) {
+                  byte[] page = db.files.readPage("RECOVER:DB_READ", p, ps);
+                  sums[(int) p - 1] = DatabaseChecksum.page(p, page);
+                  enc.writePage(p, page);
+                }
+              }
+            },
+            null);
+    db.ltx.deleteAllExcept("RECOVER:LTX_DELETE", LtxFileName.of(header));
+    db.checksums = new PageChecksums(h == null ? 0 : ps, sums, (int) count);
+    db.walMode = h != null && h.isWal();
+    db.clearDirty();
+    log.info("recorded snapshot: db={} txid={} reason={}", db.name, txid, reason);
+    return db.publish(header, trailer.postApplyChecksum(), cause);
+  }
+
+  /** Drops the database: a deletion LTX file, then its files are removed. */
+  static void drop(Db db) throws IOException {
+    try (LockGuard guard = db.acquireWriteLock()) {
+      dropLocked(db);
+    }
+  }
+
+  private static void dropLocked(Db db) throws IOException {
+    db.mu.lock();
+    try {
+      Pos pos = db.pos();
+      LtxHeader header = null;
+      if (pos.txid() > 0 && db.checksums.count() > 0) {
+        int ps = db.checksums.pageSize();
+        header =
+            new LtxHeader(
+                db.store.ltxFlags(),
+                ps,
+                0,
+                pos.txid() + 1,
+                pos.txid() + 1,
+                db.store.clock().millis(),
+                pos.postApplyChecksum(),
+                0,
+                0,
+                0,
+                0,
+                db.store.nodeId());
+        db.ltx.write("DROP", header, enc -> {}, null);
+      }
+      db.endWalGeneration();
+      for (FileKind k : FileKind.values()) {
+        db.files.delete(k, "DROP:DELETE_" + k);
+      }
+      db.ops.syncDirectory("DROP:FSYNC_DIR", db.files.dir());
+      db.checksums = new PageChecksums(0);
+      db.walMode = false;
+      db.clearDirty();
+      db.store.invalidator().invalidateEntry(db.name);
+      if (header != null) {
+        db.publish(header, DatabaseChecksum.EMPTY, PositionEvent.Cause.DROP);
+      }
+    } finally {
+      db.mu.unlock();
+    }
+  }
+
+  /**
+   * Copies the recorded WAL frames into the database file and removes the WAL, so the database file
+   * alone holds the logical content (before an apply on a replica).
+   */
+  static void checkpointWal(Db db, String prefix) throws IOException {
+    if (db.wal.frames.isEmpty()) {
+      return;
+    }
+    WalRecovery.copyFrames(
+        db, db.wal.frames, db.checksums.count(), db.wal.header.pageSize(), prefix);
+    db.endWalGeneration();
+    db.files.delete(FileKind.WAL, prefix + ":WAL_DELETE");
+  }
+}

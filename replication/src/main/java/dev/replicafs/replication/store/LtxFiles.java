@@ -1,0 +1,129 @@
+package dev.replicafs.replication.store;
+
+import dev.replicafs.replication.ltx.LtxEncoder;
+import dev.replicafs.replication.ltx.LtxFileName;
+import dev.replicafs.replication.ltx.LtxHeader;
+import dev.replicafs.replication.ltx.LtxTrailer;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The LTX files of one database, {@code <data>/dbs/<name>/ltx/%016x-%016x.ltx}. Files are written
+ * durably (to {@code <name>.ltx.tmp}, fsync, atomic rename, fsync of the directory) and are
+ * immutable once named. Names that do not match the LTX pattern are ignored, as LiteFS does.
+ */
+final class LtxFiles {
+  /** Writes the page block of a file being encoded. */
+  @FunctionalInterface
+  interface PageWriter {
+    void writePages(LtxEncoder enc) throws IOException;
+  }
+
+  private final Path dir;
+  private final FileOps ops;
+
+  LtxFiles(Path dir, FileOps ops) {
+    this.dir = dir;
+    this.ops = ops;
+  }
+
+  Path dir() {
+    return dir;
+  }
+
+  Path path(LtxFileName name) {
+    return dir.resolve(name.toString());
+  }
+
+  /** All LTX files, ascending by (MinTXID, MaxTXID). */
+  List<LtxFileName> list() throws IOException {
+    List<LtxFileName> out = new ArrayList<>();
+    for (Path p : ops.list("LTX:LIST", dir)) {
+      LtxFileName.parse(p.getFileName().toString()).ifPresent(out::add);
+    }
+    out.sort(null);
+    return out;
+  }
+
+  /** The file with the highest MaxTXID, the one that records the current position. */
+  Optional<LtxFileName> last() throws IOException {
+    LtxFileName best = null;
+    for (LtxFileName n : list()) {
+      if (best == null || Long.compareUnsigned(n.maxTxid(), best.maxTxid()) > 0) {
+        best = n;
+      }
+    }
+    return Optional.ofNullable(best);
+  }
+
+  /** Removes leftover temporary files of interrupted writes. */
+  void removeTemporaryFiles(String op) throws IOException {
+    for (Path p : ops.list(op, dir)) {
+      if (p.getFileName().toString().endsWith(".tmp")) {
+        ops.deleteIfExists(op, p);
+      }
+    }
+  }
+
+  /**
+   * Encodes and durably writes one file: {@code prefix:LTX_OPEN}, {@code LTX_WRITE}, {@code
+   * LTX_FSYNC}, {@code LTX_RENAME}, {@code LTX_FSYNC_DIR}.
+   *
+   * @param post the post-apply checksum, or {@code null} to let the encoder supply it (snapshots,
+   *     deletions)
+   */
+  LtxTrailer write(String prefix, LtxHeader header, PageWriter pages, Long post)
+      throws IOException {
+    ops.createDirectories(prefix + ":LTX_MKDIR", dir);
+    LtxFileName name = LtxFileName.of(header);
+    Path tmp = dir.resolve(name + ".tmp");
+    LtxTrailer trailer;
+    try (FileChannel ch =
+        ops.open(
+            prefix + ":LTX_OPEN",
+            tmp,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING)) {
+      BufferedOutputStream out =
+          new BufferedOutputStream(
+              new LabelledOutputStream(ops, prefix + ":LTX_WRITE", ch), 1 << 16);
+      LtxEncoder enc = LtxEncoder.open(out, header);
+      pages.writePages(enc);
+      trailer = post == null ? enc.finish() : enc.finish(post);
+      out.flush();
+      ops.force(prefix + ":LTX_FSYNC", ch);
+    } catch (IOException | RuntimeException e) {
+      try {
+        ops.deleteIfExists(prefix + ":LTX_CLEANUP", tmp);
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+    ops.move(prefix + ":LTX_RENAME", tmp, path(name));
+    ops.syncDirectory(prefix + ":LTX_FSYNC_DIR", dir);
+    return trailer;
+  }
+
+  /** Moves an already verified temporary file into place durably. */
+  void install(String prefix, Path tmp, LtxFileName name) throws IOException {
+    ops.move(prefix + ":LTX_RENAME", tmp, path(name));
+    ops.syncDirectory(prefix + ":LTX_FSYNC_DIR", dir);
+  }
+
+  /** Deletes every file except {@code keep} (after a snapshot replaced the history). */
+  void deleteAllExcept(String op, LtxFileName keep) throws IOException {
+    for (LtxFileName n : list()) {
+      if (!n.equals(keep)) {
+        ops.deleteIfExists(op, path(n));
+      }
+    }
+  }
+}

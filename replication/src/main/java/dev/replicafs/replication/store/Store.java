@@ -1,0 +1,346 @@
+package dev.replicafs.replication.store;
+
+import dev.replicafs.replication.ltx.LtxHeader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * All databases of one data directory, in LiteFS's layout:
+ *
+ * <pre>
+ * &lt;data&gt;/clusterid                      cluster ID + "\n" (written atomically)
+ * &lt;data&gt;/dbs/&lt;name&gt;/database             SQLite main file
+ * &lt;data&gt;/dbs/&lt;name&gt;/journal              rollback journal
+ * &lt;data&gt;/dbs/&lt;name&gt;/wal                  write-ahead log
+ * &lt;data&gt;/dbs/&lt;name&gt;/shm                  WAL index (deleted at open)
+ * &lt;data&gt;/dbs/&lt;name&gt;/ltx/%016x-%016x.ltx    one LTX file per transaction, or a snapshot
+ * </pre>
+ *
+ * <p>Opening runs {@link DbRecovery} on every database (hot journal rollback, WAL reconciliation,
+ * checksums from scratch, verification against the last LTX file). The store holds the node's role
+ * (primary or replica) in this one place; {@link Db} asks it before accepting a write, and the
+ * lease state machine is its only writer in production. Collaborators (file operations, clock,
+ * invalidator, fatal handler, commit gate) are injected through {@link Builder}.
+ */
+public final class Store implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Store.class);
+
+  private final StoreOptions options;
+  private final FileOps ops;
+  private final Clock clock;
+  private final Invalidator invalidator;
+  private final FatalHandler fatalHandler;
+  private final CommitGate commitGate;
+  private final ExecutorService checksumPool;
+  private final int checksumThreads;
+  private final ClusterIdFile clusterIdFile;
+  private final TreeMap<String, Db> dbs = new TreeMap<>();
+  private final List<PositionListener> listeners = new CopyOnWriteArrayList<>();
+  private volatile boolean primary;
+  private boolean closed;
+
+  private Store(Builder b) {
+    this.options = b.options;
+    this.ops = b.ops;
+    this.clock = b.clock;
+    this.invalidator = b.invalidator;
+    this.fatalHandler = b.fatalHandler;
+    this.commitGate = b.commitGate;
+    this.checksumThreads = b.checksumThreads;
+    AtomicInteger n = new AtomicInteger();
+    this.checksumPool =
+        Executors.newFixedThreadPool(
+            checksumThreads,
+            r -> {
+              Thread t = new Thread(r, "replicafs-checksum-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    this.clusterIdFile = new ClusterIdFile(options.dataDir(), ops);
+  }
+
+  /** Starts building a store over {@code options.dataDir()}. */
+  public static Builder builder(StoreOptions options) {
+    return new Builder(options);
+  }
+
+  /** Opens a store with default collaborators (real disk, system clock). */
+  public static Store open(StoreOptions options) throws IOException {
+    return builder(options).open();
+  }
+
+  private void openDatabases() throws IOException {
+    Path dbsDir = options.dataDir().resolve("dbs");
+    ops.createDirectories("OPEN:MKDIR", dbsDir);
+    for (Path p : ops.list("OPEN:LIST", dbsDir)) {
+      if (!Files.isDirectory(p)) {
+        continue;
+      }
+      String name = p.getFileName().toString();
+      try {
+        DatabaseName.validate(name);
+      } catch (InvalidDatabaseNameException e) {
+        log.warn(
+            "skipping directory with an invalid database name: dir={} reason={}",
+            p,
+            e.getMessage());
+        continue;
+      }
+      Db db = new Db(name, p, this, ops);
+      DbRecovery.open(db);
+      dbs.put(name, db);
+    }
+  }
+
+  /** The settings. */
+  public StoreOptions options() {
+    return options;
+  }
+
+  /** The data directory. */
+  public Path dataDir() {
+    return options.dataDir();
+  }
+
+  /** Whether this node is currently the primary (accepts writes). */
+  public boolean isPrimary() {
+    return primary;
+  }
+
+  /** Sets the role; the lease state machine is the only caller in production. */
+  public void setPrimary(boolean primary) {
+    this.primary = primary;
+  }
+
+  /** The cluster ID from {@code <data>/clusterid}, if set. */
+  public Optional<String> clusterId() throws IOException {
+    return clusterIdFile.read();
+  }
+
+  /** Writes {@code <data>/clusterid} atomically ({@code "LFSC"} + 16 uppercase hex digits). */
+  public void setClusterId(String id) throws IOException {
+    clusterIdFile.write(id);
+  }
+
+  /** The database called {@code name}, if it exists (a dropped database still has a position). */
+  public synchronized Optional<Db> db(String name) {
+    return Optional.ofNullable(dbs.get(name));
+  }
+
+  /** All databases, sorted by name. */
+  public synchronized List<Db> dbs() {
+    return new ArrayList<>(dbs.values());
+  }
+
+  /**
+   * Returns the database called {@code name}, creating its directory and an empty database file if
+   * needed. A replica creates databases too, when the primary's stream names a new one.
+   *
+   * @throws InvalidDatabaseNameException if the name is not valid
+   */
+  public synchronized Db create(String name) throws IOException {
+    DatabaseName.validate(name);
+    checkOpen();
+    Db db = dbs.get(name);
+    if (db == null) {
+      Path dir = options.dataDir().resolve("dbs").resolve(name);
+      ops.createDirectories("CREATE:MKDIR", dir);
+      db = new Db(name, dir, this, ops);
+      dbs.put(name, db);
+    }
+    if (!db.exists(FileKind.DATABASE)) {
+      db.files.create(FileKind.DATABASE, "CREATE:OPEN_DATABASE");
+      invalidator.invalidateEntry(name);
+    }
+    return db;
+  }
+
+  /**
+   * Drops a database on the primary: records a deletion LTX file (commit 0) and removes the
+   * database, journal, WAL and shm. The database keeps its position so that a later create
+   * continues the TXID sequence, as LiteFS does.
+   */
+  public void drop(String name) throws IOException {
+    if (!primary) {
+      throw new ReadOnlyReplicaException(name);
+    }
+    Db db = db(name).orElseThrow(() -> new NotFoundException("no such database: db=" + name));
+    DbRecovery.drop(db);
+  }
+
+  /** Registers a listener for every position change of every database. */
+  public void addListener(PositionListener listener) {
+    listeners.add(Objects.requireNonNull(listener));
+  }
+
+  public void removeListener(PositionListener listener) {
+    listeners.remove(listener);
+  }
+
+  /** Deletes LTX files past retention in every database (see {@link Retention}). */
+  public void enforceRetention() throws IOException {
+    for (Db db : dbs()) {
+      Retention.enforce(db, clock.instant(), options.retention(), options.retentionMaxBytes());
+    }
+  }
+
+  @Override
+  public synchronized void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      for (Db db : dbs.values()) {
+        db.close();
+      }
+    } finally {
+      checksumPool.shutdownNow();
+    }
+  }
+
+  // ---- collaborators for the databases ----
+
+  FileOps ops() {
+    return ops;
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  Invalidator invalidator() {
+    return invalidator;
+  }
+
+  CommitGate commitGate() {
+    return commitGate;
+  }
+
+  ExecutorService checksumPool() {
+    return checksumPool;
+  }
+
+  int checksumThreads() {
+    return checksumThreads;
+  }
+
+  long nodeId() {
+    return options.nodeId();
+  }
+
+  int ltxFlags() {
+    return options.compress() ? LtxHeader.FLAG_COMPRESS_LZ4 : 0;
+  }
+
+  boolean walWriteLockHeld(Db db) {
+    return db.locksWriteHeld();
+  }
+
+  void fatal(String db, String what, Throwable cause) {
+    fatalHandler.fatal(db, what, cause);
+  }
+
+  void notifyListeners(PositionEvent event) {
+    for (PositionListener l : listeners) {
+      try {
+        l.positionChanged(event);
+      } catch (RuntimeException e) {
+        log.warn("position listener failed: db={} pos={}", event.db(), event.pos(), e);
+      }
+    }
+  }
+
+  private synchronized void checkOpen() throws StoreException {
+    if (closed) {
+      throw new StoreException("store is closed: dir=" + options.dataDir());
+    }
+  }
+
+  /** Collects the store's collaborators; every one has a production default. */
+  public static final class Builder {
+    private final StoreOptions options;
+    private FileOps ops = DiskFileOps.INSTANCE;
+    private Clock clock = Clock.systemUTC();
+    private Invalidator invalidator = Invalidator.NONE;
+    private FatalHandler fatalHandler =
+        (db, what, cause) -> {
+          log.error("fatal store error, stopping: db={} what={}", db, what, cause);
+          Runtime.getRuntime().halt(99);
+        };
+    private CommitGate commitGate = CommitGate.NONE;
+    private int checksumThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
+    private boolean primary;
+
+    private Builder(StoreOptions options) {
+      this.options = Objects.requireNonNull(options);
+    }
+
+    public Builder fileOps(FileOps ops) {
+      this.ops = Objects.requireNonNull(ops);
+      return this;
+    }
+
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock);
+      return this;
+    }
+
+    public Builder invalidator(Invalidator invalidator) {
+      this.invalidator = Objects.requireNonNull(invalidator);
+      return this;
+    }
+
+    /** Receives failures SQLite can no longer observe; the default halts the JVM with status 99. */
+    public Builder fatalHandler(FatalHandler handler) {
+      this.fatalHandler = Objects.requireNonNull(handler);
+      return this;
+    }
+
+    public Builder commitGate(CommitGate gate) {
+      this.commitGate = Objects.requireNonNull(gate);
+      return this;
+    }
+
+    /** Threads computing checksums at open (default: one per core). */
+    public Builder checksumThreads(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("checksum threads must be >= 1: " + n);
+      }
+      this.checksumThreads = n;
+      return this;
+    }
+
+    /** Initial role (default replica). */
+    public Builder primary(boolean primary) {
+      this.primary = primary;
+      return this;
+    }
+
+    /** Opens the store and recovers every database. */
+    public Store open() throws IOException {
+      Store store = new Store(this);
+      store.primary = primary;
+      try {
+        store.openDatabases();
+      } catch (IOException | RuntimeException e) {
+        store.close();
+        throw e;
+      }
+      return store;
+    }
+  }
+}

@@ -1,0 +1,151 @@
+package dev.replicafs.replication.store;
+
+import dev.replicafs.replication.ltx.DatabaseChecksum;
+import dev.replicafs.replication.ltx.LtxHeader;
+import dev.replicafs.replication.ltx.Pos;
+import dev.replicafs.replication.sqlite.SqliteFormatException;
+import dev.replicafs.replication.sqlite.WalHeader;
+import dev.replicafs.replication.sqlite.WalReader;
+import dev.replicafs.replication.sqlite.WalTransaction;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Records the WAL transactions committed since the last one, when a connection releases the shm
+ * WRITE lock. Steps (labels {@code WAL_COMMIT:*}): fsync the WAL (so {@code synchronous=NORMAL}
+ * cannot lose a recorded frame), read the frames appended after the last recorded offset with
+ * {@link WalReader} (salts and cumulative checksums verified, up to the last commit frame), build
+ * one LTX file from the newest version of each page (WALOffset = first frame, WALSize = bytes up to
+ * the commit frame, the header's salts; pages dropped by a shrink are XORed out), write it durably,
+ * then advance the recorded WAL offset, the page-to-frame index, the checksums and the position. A
+ * scan that finds no commit frame (a rolled-back transaction) records nothing; so does a
+ * transaction that changed no page.
+ */
+final class WalCommitter {
+  private WalCommitter() {}
+
+  static PositionEvent commit(Db db) throws IOException {
+    FileChannel ch = db.files.channel(FileKind.WAL);
+    if (ch == null || db.ops.size("WAL_COMMIT:WAL_SIZE", ch) <= WalHeader.SIZE) {
+      return null;
+    }
+    db.ops.force("WAL_COMMIT:WAL_FSYNC", ch);
+    WalReader reader;
+    if (db.wal.header == null) {
+      try {
+        reader = WalReader.open(db.source(FileKind.WAL, "WAL_COMMIT:WAL_READ"));
+      } catch (SqliteFormatException e) {
+        return null;
+      }
+      db.wal.start(reader.header());
+    } else {
+      reader =
+          WalReader.resume(
+              db.source(FileKind.WAL, "WAL_COMMIT:WAL_READ"),
+              db.wal.header,
+              db.wal.offset,
+              db.wal.running);
+    }
+    List<WalTransaction> txs = reader.readTransactions();
+    if (txs.isEmpty()) {
+      return null;
+    }
+    WalHeader wh = db.wal.header;
+    WalTransaction first = txs.get(0);
+    WalTransaction last = txs.get(txs.size() - 1);
+    TreeMap<Long, Long> frames = new TreeMap<>();
+    for (WalTransaction tx : txs) {
+      frames.putAll(tx.pages());
+    }
+    int ps = wh.pageSize();
+    if (db.checksums.pageSize() != 0 && db.checksums.pageSize() != ps) {
+      throw new StoreException(
+          "wal page size " + ps + " differs from the database's " + db.checksums.pageSize());
+    }
+    PageChecksums sums = db.checksums.pageSize() == 0 ? new PageChecksums(ps) : db.checksums;
+    long commit = last.commitSize();
+    long lock = DatabaseChecksum.lockPgno(ps);
+    long oldCount = sums.count();
+    // Pages the transaction grew the database by without writing them read from the logical view.
+    for (long p = oldCount + 1; p <= commit; p++) {
+      if (p != lock && !frames.containsKey(p)) {
+        frames.put(p, -1L);
+      }
+    }
+    TreeMap<Long, Long> changes = new TreeMap<>();
+    for (Map.Entry<Long, Long> e : frames.entrySet()) {
+      long p = e.getKey();
+      if (p > commit || p == lock) {
+        continue;
+      }
+      long chk = DatabaseChecksum.page(p, page(db, p, e.getValue(), ps));
+      if (p > oldCount || chk != sums.get(p)) {
+        changes.put(p, chk);
+      }
+    }
+    if (changes.isEmpty() && commit == oldCount) {
+      advance(db, frames, commit, last);
+      return null;
+    }
+    Pos prev = db.pos();
+    long txid = prev.txid() + 1;
+    boolean snapshot = prev.txid() == 0;
+    long post = sums.valueAfter(changes, commit);
+    LtxHeader header =
+        new LtxHeader(
+            db.store.ltxFlags(),
+            ps,
+            commit,
+            snapshot ? 1 : txid,
+            txid,
+            db.store.clock().millis(),
+            snapshot ? 0 : prev.postApplyChecksum(),
+            first.startOffset(),
+            last.endOffset() - first.startOffset(),
+            wh.salt1(),
+            wh.salt2(),
+            db.store.nodeId());
+    db.ltx.write(
+        "WAL_COMMIT",
+        header,
+        enc -> {
+          for (Long p : changes.keySet()) {
+            enc.writePage(p, page(db, p, frames.get(p), ps));
+          }
+        },
+        snapshot ? null : post);
+    sums.apply(changes, commit);
+    db.checksums = sums;
+    advance(db, frames, commit, last);
+    db.walMode = true;
+    return db.publish(header, post, PositionEvent.Cause.COMMIT);
+  }
+
+  private static void advance(Db db, TreeMap<Long, Long> frames, long commit, WalTransaction last) {
+    for (Map.Entry<Long, Long> e : frames.entrySet()) {
+      if (e.getValue() >= 0) {
+        db.wal.frames.put(e.getKey(), e.getValue());
+      }
+    }
+    db.wal.frames.tailMap(commit, false).clear();
+    db.wal.offset = last.endOffset();
+    db.wal.running = last.endChecksum();
+  }
+
+  private static byte[] page(Db db, long pgno, long frameOffset, int ps) throws IOException {
+    if (frameOffset < 0) {
+      return db.readLogicalPage("WAL_COMMIT:DB_READ", pgno, ps);
+    }
+    byte[] page = new byte[ps];
+    db.ops.read(
+        "WAL_COMMIT:WAL_READ",
+        db.files.required(db.name, FileKind.WAL),
+        ByteBuffer.wrap(page),
+        frameOffset + 24);
+    return page;
+  }
+}
