@@ -3,6 +3,7 @@ package dev.replicafs.replication.ltx;
 import dev.replicafs.replication.ltx.LtxFormatException.Kind;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.util.Objects;
 
 /**
@@ -23,8 +24,10 @@ import java.util.Objects;
  * <p>Every kind of damage ends in a {@link LtxFormatException} with its {@link Kind}; nothing on
  * the input can make the decoder throw an unchecked exception, loop without consuming input, or
  * allocate more than one page plus one LZ4 block, whatever sizes the header claims. The decoder
- * does not buffer or close the stream: wrap files in a {@code BufferedInputStream}. Not
- * thread-safe.
+ * does not buffer or close the stream: wrap files in a {@code BufferedInputStream}. In strict mode
+ * the stream must end with the file (the decoder reads one byte past the trailer to prove it); to
+ * read a file embedded in a longer stream, bound the stream to the file or use lenient mode, which
+ * stops right after the trailer. Not thread-safe.
  */
 public final class LtxDecoder {
   /** How much of the encoder's rules the decoder enforces. */
@@ -217,7 +220,7 @@ public final class LtxDecoder {
     byte[] t = new byte[LtxTrailer.SIZE];
     in.readFully(t, 0, t.length, "trailer");
     crc = Crc64.update(crc, t, 0, 8);
-    long fileChecksum = java.nio.ByteBuffer.wrap(t).getLong(8);
+    long fileChecksum = ByteBuffer.wrap(t).getLong(8);
     long computed = DatabaseChecksum.FLAG | crc;
     if (fileChecksum != computed) {
       throw new LtxFormatException(

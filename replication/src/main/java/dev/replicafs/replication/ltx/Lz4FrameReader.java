@@ -2,6 +2,7 @@ package dev.replicafs.replication.ltx;
 
 import dev.replicafs.replication.ltx.LtxFormatException.Kind;
 import java.io.IOException;
+import java.util.Arrays;
 import net.jpountz.lz4.LZ4Exception;
 import net.jpountz.lz4.LZ4Factory;
 import net.jpountz.lz4.LZ4SafeDecompressor;
@@ -165,7 +166,7 @@ final class Lz4FrameReader {
     while (have < len) {
       if (compressed.length < len) {
         int cap = Math.min(len, Math.max(64 * 1024, Math.max(have, compressed.length) * 2));
-        compressed = java.util.Arrays.copyOf(compressed, cap);
+        compressed = Arrays.copyOf(compressed, cap);
       }
       int n = Math.min(len, compressed.length) - have;
       in.readFully(compressed, have, n, "lz4 block");
