@@ -2,6 +2,8 @@ package dev.replicafs.replication.sqlite;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 
 /**
  * Reads the page records of a hot rollback journal in the order SQLite's {@code pager_playback}
@@ -15,12 +17,18 @@ import java.nio.ByteBuffer;
  * header is missing, short or has no magic; or, as in SQLite, at the first record that is
  * truncated, names page 0 or the lock page, or fails its checksum ({@link #stop()}).
  *
- * <p>Multi-database transactions (a super-journal name at the end of the journal) are not
- * interpreted: SQLite's record count excludes that tail, so it is simply not read.
+ * <p>Multi-database transactions: a journal that belongs to one ends with the name of its
+ * super-journal ({@link #superJournal()}). SQLite plays such a journal back only if that
+ * super-journal file still exists (otherwise the transaction committed in every database); the
+ * caller must apply the same rule. The record count excludes that tail, so records never include
+ * it.
  *
  * <p>Not thread-safe. Memory: one record buffer.
  */
 public final class JournalReader {
+  /** SQLite's unix VFS limit on path names (MAX_PATHNAME). */
+  private static final int MAX_SUPER_JOURNAL_NAME = 512;
+
   private final PositionalSource source;
   private final long fileSize;
   private final JournalHeader first;
@@ -29,7 +37,9 @@ public final class JournalReader {
   private JournalHeader segment;
   private long offset;
   private long recordsLeft;
+  private int segments = 1;
   private JournalStop stop = JournalStop.NONE;
+  private String superJournal;
 
   private JournalReader(PositionalSource source, long fileSize, JournalHeader first) {
     this.source = source;
@@ -58,12 +68,27 @@ public final class JournalReader {
               + " bytes is shorter than its header sector of "
               + header.sectorSize());
     }
-    return new JournalReader(source, fileSize, header);
+    JournalReader reader = new JournalReader(source, fileSize, header);
+    reader.superJournal = readSuperJournal(source, fileSize, header.pageSize());
+    return reader;
+  }
+
+  /**
+   * The super-journal path recorded at the end of the journal of a multi-database transaction, if
+   * any (SQLite's {@code readSuperJournal} rules: magic, length, lock-page marker and checksum).
+   */
+  public Optional<String> superJournal() {
+    return Optional.ofNullable(superJournal);
   }
 
   /** The first segment header (its page size, nonce and initial page count rule the rollback). */
   public JournalHeader header() {
     return first;
+  }
+
+  /** Number of segment headers read so far (SQLite starts a segment after each journal sync). */
+  public int segments() {
+    return segments;
   }
 
   /** Why reading stopped, or {@link JournalStop#NONE}. */
@@ -136,9 +161,45 @@ public final class JournalReader {
               + first.pageSize());
     }
     segment = next;
+    segments++;
     offset = headerOffset + sector;
     recordsLeft = recordCount(next, offset);
     return true;
+  }
+
+  /**
+   * Tail layout: u32 lock page number, name, u32 name length, u32 checksum (sum of the name's
+   * bytes), journal magic. Returns null if there is no valid tail.
+   */
+  private static String readSuperJournal(PositionalSource source, long size, int pageSize)
+      throws IOException {
+    if (size < 16) {
+      return null;
+    }
+    ByteBuffer tail = ByteBuffer.allocate(16);
+    if (!source.readFully(tail, size - 16) || !JournalHeader.hasMagic(tail.slice(8, 8))) {
+      return null;
+    }
+    int len = tail.getInt(0);
+    if (len <= 0 || len > MAX_SUPER_JOURNAL_NAME || len + 20L > size) {
+      return null;
+    }
+    ByteBuffer rec = ByteBuffer.allocate(4 + len);
+    if (!source.readFully(rec, size - 20 - len)
+        || Integer.toUnsignedLong(rec.getInt(0)) != DatabaseHeader.lockPage(pageSize)) {
+      return null;
+    }
+    int signed = 0;
+    int unsigned = 0;
+    for (int i = 4; i < rec.capacity(); i++) {
+      signed += rec.get(i);
+      unsigned += Byte.toUnsignedInt(rec.get(i));
+    }
+    int stored = tail.getInt(4);
+    if (stored != signed && stored != unsigned) {
+      return null;
+    }
+    return new String(rec.array(), 4, len, StandardCharsets.UTF_8);
   }
 
   private long recordCount(JournalHeader header, long recordsStart) {

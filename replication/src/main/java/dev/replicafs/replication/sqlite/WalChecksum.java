@@ -1,5 +1,7 @@
 package dev.replicafs.replication.sqlite;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -22,6 +24,11 @@ import java.nio.ByteOrder;
  * @param s2 second sum
  */
 public record WalChecksum(int s1, int s2) {
+
+  private static final VarHandle BIG =
+      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+  private static final VarHandle LITTLE =
+      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
   /** The starting value for the header checksum. */
   public static final WalChecksum ZERO = new WalChecksum(0, 0);

@@ -2,8 +2,6 @@ package dev.replicafs.replication.store;
 
 import dev.replicafs.replication.sqlite.JournalMode;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -64,14 +62,11 @@ import java.util.concurrent.TimeUnit;
  * allocates nothing: owner states are pooled.
  */
 public final class LockTable {
-  private static final long EOF = Long.MAX_VALUE;
-  private static final LockConflict CONFLICT = new LockConflict(LockKind.WRITE, 0, 0, 0);
+  private static final long EOF = LockOwners.EOF;
 
   private final String name;
   private final List<LockListener> listeners = new CopyOnWriteArrayList<>();
-  private final ArrayDeque<LockOwnerState> pool = new ArrayDeque<>();
-  private LockOwnerState[] active = new LockOwnerState[8];
-  private int activeCount;
+  private final LockOwners owners = new LockOwners();
   private long nextInternalId = 1;
   private int waiters;
 
@@ -98,14 +93,14 @@ public final class LockTable {
       return true;
     }
     synchronized (this) {
-      LockOwnerState self = find(owner, false);
-      if (findConflict(file, self, false, kind, start, end, false) != null) {
+      LockOwnerState self = owners.find(owner, false);
+      if (owners.findConflict(file, self, false, kind, start, end, false) != null) {
         return false;
       }
       if (self == null) {
-        self = activate(owner, false);
+        self = owners.activate(owner, false);
       }
-      apply(self, file, kind, start, end);
+      LockOwners.apply(self, file, kind, start, end);
       if (kind == LockKind.READ) {
         wakeWaiters();
       }
@@ -119,7 +114,11 @@ public final class LockTable {
     release(owner, file, start, end);
   }
 
-  /** Releases every lock of {@code owner} on both files (FUSE flush/release of its handle). */
+  /**
+   * Releases every lock of {@code owner} on both files (the owner is gone). When a process closes
+   * one file, POSIX drops only its locks on that file: use {@code unlock(file, owner, 0, 0)} for a
+   * FUSE flush of one handle.
+   */
   public void releaseOwner(long owner) {
     release(owner, null, 0, EOF);
   }
@@ -136,24 +135,19 @@ public final class LockTable {
     }
     synchronized (this) {
       return Optional.ofNullable(
-          findConflict(file, find(owner, false), false, kind, start, end, true));
+          owners.findConflict(file, owners.find(owner, false), false, kind, start, end, true));
     }
   }
 
   /** True if some owner (FUSE or internal) holds {@code offset} of {@code file} exclusively. */
   public synchronized boolean isWriteLocked(LockFile file, long offset) {
-    for (int i = 0; i < activeCount; i++) {
-      if (kindAt(active[i], file, offset) == LockKind.WRITE) {
-        return true;
-      }
-    }
-    return false;
+    return owners.anyWriteAt(file, offset);
   }
 
   /** The kind FUSE owner {@code owner} holds at {@code offset} of {@code file}, or UNLOCK. */
   public synchronized LockKind heldBy(long owner, LockFile file, long offset) {
-    LockOwnerState s = find(owner, false);
-    LockKind k = s == null ? null : kindAt(s, file, offset);
+    LockOwnerState s = owners.find(owner, false);
+    LockKind k = s == null ? null : LockOwners.kindAt(s, file, offset);
     return k == null ? LockKind.UNLOCK : k;
   }
 
@@ -181,12 +175,7 @@ public final class LockTable {
   @Override
   public synchronized String toString() {
     StringBuilder sb = new StringBuilder("LockTable{db=").append(name).append(", holders=[");
-    for (int i = 0; i < activeCount; i++) {
-      if (i > 0) {
-        sb.append("; ");
-      }
-      active[i].describe(sb);
-    }
+    owners.describe(sb);
     return sb.append("], waiters=").append(waiters).append('}').toString();
   }
 
@@ -202,7 +191,7 @@ public final class LockTable {
       throws LockTimeoutException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     synchronized (this) {
-      LockOwnerState self = activate(nextInternalId++, true);
+      LockOwnerState self = owners.activate(nextInternalId++, true);
       boolean[] done = new boolean[steps.size()];
       try {
         int group = 0;
@@ -217,9 +206,10 @@ public final class LockTable {
               continue;
             }
             if (st.kind() == LockKind.UNLOCK
-                || findConflict(st.file(), self, true, st.kind(), st.start(), st.end(), false)
+                || owners.findConflict(
+                        st.file(), self, true, st.kind(), st.start(), st.end(), false)
                     == null) {
-              apply(self, st.file(), st.kind(), st.start(), st.end());
+              LockOwners.apply(self, st.file(), st.kind(), st.start(), st.end());
               done[next] = true;
             } else if (blocked == null) {
               blocked = st;
@@ -250,11 +240,12 @@ public final class LockTable {
 
   private String timeoutMessage(String what, Duration timeout, LockStep blocked, LockOwnerState s) {
     LockConflict c =
-        findConflict(blocked.file(), s, true, blocked.kind(), blocked.start(), blocked.end(), true);
+        owners.findConflict(
+            blocked.file(), s, true, blocked.kind(), blocked.start(), blocked.end(), true);
     String holder =
         c == null
             ? "?"
-            : (find(c.owner(), true) != null ? "internal#" : "owner=")
+            : (owners.find(c.owner(), true) != null ? "internal#" : "owner=")
                 + Long.toHexString(c.owner());
     return what
         + " on db="
@@ -283,7 +274,7 @@ public final class LockTable {
               && LockBytes.WAL_WRITE < end;
       if (!coversWrite
           || listeners.isEmpty()
-          || kindAt(s, LockFile.SHM, LockBytes.WAL_WRITE) != LockKind.WRITE) {
+          || LockOwners.kindAt(s, LockFile.SHM, LockBytes.WAL_WRITE) != LockKind.WRITE) {
         unlockRange(s, file, start, end);
         return;
       }
@@ -307,16 +298,16 @@ public final class LockTable {
       releaseAll(s);
       return;
     }
-    apply(s, file, LockKind.UNLOCK, start, end);
-    retireIfEmpty(s);
+    LockOwners.apply(s, file, LockKind.UNLOCK, start, end);
+    owners.retireIfEmpty(s);
     wakeWaiters();
   }
 
   private void releaseAll(LockOwnerState s) {
     for (LockFile f : LockFile.values()) {
-      apply(s, f, LockKind.UNLOCK, 0, EOF);
+      LockOwners.apply(s, f, LockKind.UNLOCK, 0, EOF);
     }
-    retireIfEmpty(s);
+    owners.retireIfEmpty(s);
     wakeWaiters();
   }
 
@@ -325,7 +316,7 @@ public final class LockTable {
     boolean interrupted = false;
     try {
       while (true) {
-        LockOwnerState s = find(owner, false);
+        LockOwnerState s = owners.find(owner, false);
         if (s == null || !s.committing) {
           return s;
         }
@@ -341,164 +332,6 @@ public final class LockTable {
     } finally {
       if (interrupted) {
         Thread.currentThread().interrupt();
-      }
-    }
-  }
-
-  /**
-   * The first lock of another owner that blocks {@code kind} on [start, end) of {@code file}, or
-   * null. Without {@code describe} any conflict is reported as a shared marker (no allocation).
-   */
-  private LockConflict findConflict(
-      LockFile f,
-      LockOwnerState self,
-      boolean internal,
-      LockKind kind,
-      long start,
-      long end,
-      boolean describe) {
-    long ws = f.windowStart();
-    long we = f.windowEnd();
-    if (start < ws) {
-      LockConflict c = outsideConflict(f, self, kind, start, Math.min(end, ws), describe);
-      if (c != null) {
-        return c;
-      }
-    }
-    long lo = Math.max(start, ws);
-    long hi = Math.min(end, we);
-    if (lo < hi) {
-      LockOwnerState best = null;
-      int bestBit = Integer.MAX_VALUE;
-      for (int i = 0; i < activeCount; i++) {
-        LockOwnerState s = active[i];
-        if (s != self) {
-          int bit = s.firstWindowConflict(f, kind, (int) (lo - ws), (int) (hi - ws));
-          if (bit >= 0 && bit < bestBit) {
-            if (!describe) {
-              return CONFLICT;
-            }
-            best = s;
-            bestBit = bit;
-          }
-        }
-      }
-      if (best != null) {
-        return describeWindowRun(f, best, bestBit);
-      }
-    }
-    if (end > we) {
-      LockConflict c = outsideConflict(f, self, kind, Math.max(start, we), end, describe);
-      if (c != null) {
-        return c;
-      }
-    }
-    if (f == LockFile.SHM
-        && !internal
-        && kind == LockKind.WRITE
-        && start <= LockBytes.WAL_CKPT
-        && LockBytes.WAL_CKPT < end) {
-      for (int i = 0; i < activeCount; i++) {
-        LockOwnerState s = active[i];
-        if (s != self && kindAt(s, LockFile.SHM, LockBytes.WAL_WRITE) == LockKind.WRITE) {
-          return describe
-              ? new LockConflict(LockKind.WRITE, LockBytes.WAL_CKPT, 1, s.id)
-              : CONFLICT;
-        }
-      }
-    }
-    return null;
-  }
-
-  private LockConflict outsideConflict(
-      LockFile f, LockOwnerState self, LockKind kind, long start, long end, boolean describe) {
-    for (int i = 0; i < activeCount; i++) {
-      LockOwnerState s = active[i];
-      LockRanges o = s == self ? null : s.outside(f, false);
-      LockRanges.Range r = o == null ? null : o.firstConflict(kind, start, end);
-      if (r != null) {
-        long length = r.end() == EOF ? 0 : r.end() - r.start();
-        return describe ? new LockConflict(r.kind(), r.start(), length, s.id) : CONFLICT;
-      }
-    }
-    return null;
-  }
-
-  private static LockConflict describeWindowRun(LockFile f, LockOwnerState s, int bit) {
-    LockKind k = s.windowKind(f, bit);
-    int len = (int) (f.windowEnd() - f.windowStart());
-    int lo = bit;
-    int hi = bit + 1;
-    while (lo > 0 && s.windowKind(f, lo - 1) == k) {
-      lo--;
-    }
-    while (hi < len && s.windowKind(f, hi) == k) {
-      hi++;
-    }
-    return new LockConflict(k, f.windowStart() + lo, hi - lo, s.id);
-  }
-
-  private static LockKind kindAt(LockOwnerState s, LockFile f, long offset) {
-    if (offset >= f.windowStart() && offset < f.windowEnd()) {
-      return s.windowKind(f, (int) (offset - f.windowStart()));
-    }
-    LockRanges o = s.outside(f, false);
-    return o == null ? null : o.kindAt(offset);
-  }
-
-  private static void apply(LockOwnerState s, LockFile f, LockKind kind, long start, long end) {
-    long ws = f.windowStart();
-    long we = f.windowEnd();
-    long lo = Math.max(start, ws);
-    long hi = Math.min(end, we);
-    if (lo < hi) {
-      s.setWindow(f, kind, (int) (lo - ws), (int) (hi - ws));
-    }
-    boolean create = kind != LockKind.UNLOCK;
-    if (start < ws) {
-      LockRanges o = s.outside(f, create);
-      if (o != null) {
-        o.set(kind, start, Math.min(end, ws));
-      }
-    }
-    if (end > we) {
-      LockRanges o = s.outside(f, create);
-      if (o != null) {
-        o.set(kind, Math.max(start, we), end);
-      }
-    }
-  }
-
-  private LockOwnerState find(long owner, boolean internal) {
-    for (int i = 0; i < activeCount; i++) {
-      LockOwnerState s = active[i];
-      if (s.id == owner && s.internal == internal) {
-        return s;
-      }
-    }
-    return null;
-  }
-
-  private LockOwnerState activate(long owner, boolean internal) {
-    LockOwnerState s = pool.isEmpty() ? new LockOwnerState() : pool.pop();
-    s.reset(owner, internal);
-    if (activeCount == active.length) {
-      active = Arrays.copyOf(active, activeCount * 2);
-    }
-    active[activeCount++] = s;
-    return s;
-  }
-
-  private void retireIfEmpty(LockOwnerState s) {
-    if (s.committing || !s.isEmpty()) {
-      return;
-    }
-    for (int i = 0; i < activeCount; i++) {
-      if (active[i] == s) {
-        active[i] = active[--activeCount];
-        active[activeCount] = null;
-        pool.push(s);
-        return;
       }
     }
   }

@@ -137,6 +137,35 @@ class JournalReaderTest {
   }
 
   @Test
+  void superJournalNameAtTheEndIsReportedAndRecordsAreUnchanged() throws Exception {
+    Capture cap = captureMidTransaction("DELETE");
+    ByteBuffer journal = RealSqlite.readAll(cap.midJournal());
+    assertThat(JournalReader.open(PositionalSource.of(journal), journal.capacity()).superJournal())
+        .isEmpty();
+    int recordsBefore = readAll(journal).size();
+
+    byte[] name = "/mnt/app.db-mj1A2B3C4D".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    int sum = 0;
+    for (byte b : name) {
+      sum += b;
+    }
+    ByteBuffer withSuper = ByteBuffer.allocate(journal.capacity() + 20 + name.length);
+    withSuper.put(journal.duplicate().clear());
+    withSuper.putInt((int) DatabaseHeader.lockPage(PAGE_SIZE)).put(name).putInt(name.length);
+    withSuper.putInt(sum).put(new JournalHeader(0, 0, 1, 512, 512).encode().limit(8));
+    withSuper.flip();
+    JournalReader reader = JournalReader.open(PositionalSource.of(withSuper), withSuper.capacity());
+    assertThat(reader.superJournal()).contains("/mnt/app.db-mj1A2B3C4D");
+    assertThat(readAll(withSuper)).hasSize(recordsBefore);
+
+    withSuper.putInt(withSuper.capacity() - 12, sum + 1);
+    assertThat(
+            JournalReader.open(PositionalSource.of(withSuper), withSuper.capacity()).superJournal())
+        .as("bad checksum: no super-journal")
+        .isEmpty();
+  }
+
+  @Test
   void headerEncodingRoundTripsAndRejectsBadSizes() throws Exception {
     JournalHeader h = new JournalHeader(3, 0x1234, 9, 512, 1024);
     assertThat(JournalHeader.parse(h.encode())).isEqualTo(h);

@@ -1,6 +1,8 @@
 package dev.replicafs.replication.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -52,7 +54,11 @@ final class RealSqlite {
   static String cli(Path db, String... commands) throws IOException, InterruptedException {
     Path sqlite3 = Path.of("/usr/bin/sqlite3");
     if (!Files.isExecutable(sqlite3)) {
-      throw new IllegalStateException("sqlite3 CLI missing: apt-get install sqlite3");
+      String message = "the sqlite3 CLI is missing at /usr/bin/sqlite3: apt-get install sqlite3";
+      if ("true".equals(System.getenv("CI"))) {
+        fail(message);
+      }
+      assumeTrue(false, message);
     }
     List<String> argv = new ArrayList<>(List.of(sqlite3.toString(), db.toString()));
     argv.addAll(List.of(commands));

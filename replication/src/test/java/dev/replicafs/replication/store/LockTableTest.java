@@ -139,6 +139,19 @@ class LockTableTest {
   }
 
   @Test
+  void closingOneFileDropsTheOwnersLocksOnThatFileOnly() {
+    table.tryLock(DATABASE, A, READ, SHARED, SHARED_LEN);
+    table.tryLock(SHM, A, READ, LockBytes.WAL_DMS, 1);
+    table.tryLock(SHM, A, WRITE, LockBytes.WAL_READ0, 1);
+    table.unlock(DATABASE, A, 0, 0);
+    assertThat(table.heldBy(A, DATABASE, SHARED)).isEqualTo(UNLOCK);
+    assertThat(table.heldBy(A, SHM, LockBytes.WAL_DMS)).isEqualTo(READ);
+    assertThat(table.heldBy(A, SHM, LockBytes.WAL_READ0)).isEqualTo(WRITE);
+    table.unlock(SHM, A, 0, 0);
+    assertThat(table.toString()).contains("holders=[]");
+  }
+
+  @Test
   void releasingAnExclusiveWalWriteLockNotifiesWithTheByteStillHeld() throws Exception {
     List<Long> calls = new ArrayList<>();
     table.addListener(

@@ -1,0 +1,47 @@
+package dev.replicafs.fuse;
+
+import dev.replicafs.replication.store.NotFoundException;
+import dev.replicafs.replication.store.ReadOnlyReplicaException;
+import java.nio.file.NoSuchFileException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one edge where exceptions become errno values. jnr-fuse catches nothing: an exception that
+ * escapes a callback would reach native code. Every callback body runs through {@link #run}.
+ *
+ * <p>Mapping: {@link ErrnoException} to its errno; {@link NoSuchFileException} to ENOENT; the
+ * store's {@code NotFoundException} to ENOENT; its {@code ReadOnlyReplicaException} to EACCES
+ * (SQLite reports SQLITE_READONLY for a refused journal creation); everything else to EIO, logged
+ * once here with the operation and path.
+ */
+final class Callbacks {
+  private static final Logger log = LoggerFactory.getLogger(Callbacks.class);
+
+  /** A callback body. */
+  @FunctionalInterface
+  interface Body {
+    int run() throws Exception;
+  }
+
+  private Callbacks() {}
+
+  /** Runs {@code body}; returns its result or {@code -errno}. */
+  static int run(String op, String path, Body body) {
+    try {
+      return body.run();
+    } catch (ErrnoException e) {
+      log.debug(
+          "fuse refused op={} path={} errno={} reason={}", op, path, e.errno(), e.getMessage());
+      return -e.errno();
+    } catch (NoSuchFileException | NotFoundException e) {
+      return -Errno.ENOENT;
+    } catch (ReadOnlyReplicaException e) {
+      log.debug("fuse read-only refusal op={} path={}", op, path);
+      return -Errno.EACCES;
+    } catch (Throwable t) {
+      log.error("fuse operation failed op={} path={}", op, path, t);
+      return -Errno.EIO;
+    }
+  }
+}

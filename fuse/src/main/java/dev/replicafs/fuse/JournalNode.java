@@ -1,0 +1,16 @@
+package dev.replicafs.fuse;
+
+import dev.replicafs.replication.store.Db;
+import dev.replicafs.replication.store.FileKind;
+import java.time.Instant;
+
+/**
+ * The {@code <db>-journal} file: a passthrough to the store's {@code journal} file, mode 0666,
+ * present only while the real file exists. Writes and truncation are commit signals the {@link Db}
+ * interprets.
+ */
+final class JournalNode extends DataFileNode {
+  JournalNode(Db db, MountStatus status, Instant mtime) {
+    super(db, FileKind.JOURNAL, status, mtime);
+  }
+}

@@ -1,0 +1,149 @@
+package dev.replicafs.fuse;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Objects;
+import jnr.ffi.LibraryLoader;
+import jnr.ffi.Pointer;
+
+/**
+ * Drops what the kernel caches about a file of the mount after the store changed the file behind
+ * the kernel's back (an LTX applied on a replica, recovery): page-cache ranges, attributes, names.
+ *
+ * <p>jnr-fuse binds only libfuse's high-level API, which has no invalidation call. libfuse 2.9 does
+ * export the low-level notify calls, so this class binds them through jnr-ffi:
+ *
+ * <pre>
+ *   struct fuse *f = fuse_get_context()->fuse          (captured in the init callback)
+ *   struct fuse_chan *ch = fuse_session_next_chan(fuse_get_session(f), NULL)
+ *   fuse_lowlevel_notify_inval_inode(ch, nodeid, offset, length)
+ *   fuse_lowlevel_notify_inval_entry(ch, FUSE_ROOT_ID, name, strlen(name))
+ * </pre>
+ *
+ * <p>The high-level API numbers nodes itself. Without the {@code use_ino} option libfuse reports
+ * that node id as {@code st_ino}, so {@code lstat} of the file on the mount yields the id the
+ * kernel knows it by. The id is looked up on every call (not cached): the kernel may forget an
+ * inode and libfuse then hands out a new id. Invalidating an id the kernel does not hold returns
+ * {@code -ENOENT}, which is success here (nothing cached, nothing stale).
+ *
+ * <p>Must not be called from a FUSE request thread: the kernel may write dirty pages back (a
+ * request to this daemon) before it answers the notification.
+ */
+public final class KernelCache {
+  private static final long ROOT_ID = 1;
+  private static final int ENOENT = 2;
+
+  /** The libfuse 2.9 low-level notify entry points. */
+  public interface LowLevel {
+    Pointer fuse_get_session(Pointer fuse);
+
+    Pointer fuse_session_next_chan(Pointer session, Pointer previous);
+
+    int fuse_lowlevel_notify_inval_inode(Pointer chan, long ino, long offset, long length);
+
+    int fuse_lowlevel_notify_inval_entry(Pointer chan, long parent, String name, long nameLength);
+  }
+
+  private final Path mountPoint;
+  private final LowLevel lib;
+  private volatile Pointer chan;
+
+  /** A cache handle for the mount at {@code mountPoint}; usable once {@link #attach} ran. */
+  public KernelCache(Path mountPoint) {
+    this.mountPoint = Objects.requireNonNull(mountPoint, "mountPoint");
+    this.lib = load();
+  }
+
+  private static LowLevel load() {
+    try {
+      return LibraryLoader.create(LowLevel.class).failImmediately().load("fuse");
+    } catch (UnsatisfiedLinkError e) {
+      return LibraryLoader.create(LowLevel.class).failImmediately().load("libfuse.so.2");
+    }
+  }
+
+  /** Called from the file system's init callback with {@code fuse_get_context()->fuse}. */
+  void attach(Pointer fuse) {
+    Pointer session = lib.fuse_get_session(fuse);
+    this.chan = lib.fuse_session_next_chan(session, null);
+  }
+
+  /** Whether the mount is up and notifications can be sent. */
+  public boolean attached() {
+    return chan != null;
+  }
+
+  /**
+   * Drops cached pages of {@code name} from {@code offset} for {@code length} bytes (0 = to the
+   * end) and its cached attributes. Dirty pages are written back first by the kernel.
+   *
+   * @return true when the kernel held the file (false when it had nothing cached)
+   */
+  public boolean invalidateData(String name, long offset, long length) throws IOException {
+    Pointer ch = requireChan();
+    long ino;
+    try {
+      ino = nodeId(name);
+    } catch (NoSuchFileException e) {
+      return false;
+    }
+    int rc = lib.fuse_lowlevel_notify_inval_inode(ch, ino, offset, length);
+    if (rc == -ENOENT) {
+      return false;
+    }
+    if (rc != 0) {
+      throw new IOException("kernel refused to invalidate " + name + ": errno " + -rc);
+    }
+    return true;
+  }
+
+  /** Drops the cached attributes (mode, size) of {@code name}, or of the root when empty. */
+  public boolean invalidateAttributes(String name) throws IOException {
+    Pointer ch = requireChan();
+    long ino;
+    try {
+      ino = name.isEmpty() ? ROOT_ID : nodeId(name);
+    } catch (NoSuchFileException e) {
+      return false;
+    }
+    int rc = lib.fuse_lowlevel_notify_inval_inode(ch, ino, -1, 0);
+    if (rc != 0 && rc != -ENOENT) {
+      throw new IOException(
+          "kernel refused to invalidate attributes of " + name + ": errno " + -rc);
+    }
+    return rc == 0;
+  }
+
+  /** Drops the kernel's cached name {@code name} (positive or negative) in the mount root. */
+  public boolean invalidateEntry(String name) throws IOException {
+    Pointer ch = requireChan();
+    byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+    int rc = lib.fuse_lowlevel_notify_inval_entry(ch, ROOT_ID, name, bytes.length);
+    if (rc == -ENOENT) {
+      return false;
+    }
+    if (rc != 0) {
+      throw new IOException("kernel refused to invalidate entry " + name + ": errno " + -rc);
+    }
+    return true;
+  }
+
+  /** The node id libfuse gave {@code name}, as reported by {@code lstat} on the mount. */
+  long nodeId(String name) throws IOException {
+    Object ino =
+        java.nio.file.Files.getAttribute(
+            mountPoint.resolve(name), "unix:ino", LinkOption.NOFOLLOW_LINKS);
+    return ((Number) ino).longValue();
+  }
+
+  private Pointer requireChan() throws IOException {
+    Pointer ch = chan;
+    if (ch == null) {
+      throw new IOException("mount at " + mountPoint + " is not initialised yet");
+    }
+    return ch;
+  }
+}

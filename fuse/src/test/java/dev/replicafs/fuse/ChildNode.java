@@ -1,0 +1,97 @@
+package dev.replicafs.fuse;
+
+import dev.replicafs.replication.store.DiskFileOps;
+import dev.replicafs.replication.store.Store;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+
+/**
+ * A ReplicaFS node in its own process: {@code ChildNode <data> <mnt> <primary> <autoUnmount>}
+ * mounts, prints {@code ready} and then obeys one command per stdin line, answering {@code ok ...}:
+ *
+ * <pre>
+ *   primary true|false        set the store's role
+ *   host NAME | host -        the connected primary's hostname (.primary), or none
+ *   lag MILLIS | lag -        replication lag (.lag), or never synced
+ *   pos TXID CHECKSUM         the position every -pos file shows
+ *   stats                     FUSE request counts since the last stats
+ *   quit                      unmount and exit
+ * </pre>
+ *
+ * Mount tests run SQLite in the test JVM and the node here, as in production: a process that maps a
+ * file of a FUSE mount it serves itself can deadlock (a page fault on the WAL index holds the
+ * address-space lock while libfuse needs it to start a worker thread).
+ */
+public final class ChildNode {
+  private ChildNode() {}
+
+  public static void main(String[] args) throws Exception {
+    Path data = Path.of(args[0]);
+    Path mnt = Path.of(args[1]);
+    Files.createDirectories(data);
+    if (MountTable.find(mnt).isEmpty()) {
+      Files.createDirectories(mnt);
+    }
+    PrintStream out = System.out;
+    try (Store store = Store.open(data, DiskFileOps.INSTANCE)) {
+      store.setPrimary(Boolean.parseBoolean(args[2]));
+      TestStatus status = new TestStatus(store);
+      try (ReplicaMount mount =
+          ReplicaMount.mount(
+              store,
+              status,
+              MountOptions.defaults(mnt).withAutoUnmount(Boolean.parseBoolean(args[3])),
+              (db, what, cause) -> {
+                System.err.println("fatal db=" + db + " what=" + what + " cause=" + cause);
+                Runtime.getRuntime().halt(99);
+              },
+              Clock.systemUTC())) {
+        out.println("ready");
+        out.flush();
+        serve(store, status, mount, out);
+      }
+    }
+  }
+
+  private static void serve(Store store, TestStatus status, ReplicaMount mount, PrintStream out)
+      throws Exception {
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    String line;
+    while ((line = in.readLine()) != null) {
+      String[] w = line.trim().split(" ");
+      String answer = "";
+      switch (w[0]) {
+        case "primary" -> {
+          store.setPrimary(Boolean.parseBoolean(w[1]));
+          mount.roleChanged();
+        }
+        case "host" -> status.primaryHost = w[1].equals("-") ? null : w[1];
+        case "lag" -> status.lag = w[1].equals("-") ? null : Long.valueOf(w[1]);
+        case "pos" ->
+            status.position =
+                new MountStatus.Position(
+                    Long.parseUnsignedLong(w[1], 16),
+                    Long.parseUnsignedLong(w[2], 16),
+                    Instant.EPOCH);
+        case "stats" -> {
+          answer = mount.fileSystem().requests().snapshot().toString();
+          mount.fileSystem().requests().reset();
+        }
+        case "quit" -> {
+          out.println("ok");
+          return;
+        }
+        default -> answer = "unknown command " + w[0];
+      }
+      out.println("ok " + answer);
+      out.flush();
+    }
+  }
+}
