@@ -1,7 +1,9 @@
 package dev.replicafs.fuse;
 
+import dev.replicafs.replication.store.InvalidWriteException;
 import dev.replicafs.replication.store.NotFoundException;
 import dev.replicafs.replication.store.ReadOnlyReplicaException;
+import dev.replicafs.replication.store.WalWriteRefusedException;
 import java.nio.file.NoSuchFileException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +41,9 @@ final class Callbacks {
     } catch (ReadOnlyReplicaException e) {
       log.debug("fuse read-only refusal op={} path={}", op, path);
       return -Errno.EACCES;
+    } catch (WalWriteRefusedException | InvalidWriteException e) {
+      log.warn("fuse write refused op={} path={} reason={}", op, path, e.getMessage());
+      return -Errno.EIO;
     } catch (Throwable t) {
       log.error("fuse operation failed op={} path={}", op, path, t);
       return -Errno.EIO;

@@ -2,6 +2,7 @@ package dev.replicafs.fuse;
 
 import dev.replicafs.replication.store.Db;
 import dev.replicafs.replication.store.FileKind;
+import dev.replicafs.replication.store.LockFile;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import jnr.ffi.Pointer;
@@ -94,8 +95,17 @@ abstract sealed class DataFileNode implements Node
     db.remove(kind);
   }
 
+  /** The lock file of this node in the lock table, or null when SQLite never locks it. */
+  LockFile lockFile() {
+    return null;
+  }
+
   @Override
   public int lock(FuseFileInfo fi, int cmd, Flock flock) throws Exception {
-    return Node.super.lock(fi, cmd, flock);
+    LockFile file = lockFile();
+    if (file == null) {
+      return Node.super.lock(fi, cmd, flock);
+    }
+    return PosixLocks.handle(db.locks(), file, fi, cmd, flock);
   }
 }

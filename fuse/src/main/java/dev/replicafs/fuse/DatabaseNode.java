@@ -2,6 +2,7 @@ package dev.replicafs.fuse;
 
 import dev.replicafs.replication.store.Db;
 import dev.replicafs.replication.store.FileKind;
+import dev.replicafs.replication.store.LockFile;
 import java.time.Instant;
 
 /**
@@ -18,5 +19,10 @@ final class DatabaseNode extends DataFileNode {
   @Override
   int mode() {
     return status.isPrimary() ? 0666 : 0444;
+  }
+
+  @Override
+  LockFile lockFile() {
+    return LockFile.DATABASE;
   }
 }

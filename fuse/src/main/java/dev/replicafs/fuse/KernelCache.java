@@ -71,6 +71,11 @@ public final class KernelCache {
     this.chan = lib.fuse_session_next_chan(session, null);
   }
 
+  /** The mount point this cache belongs to. */
+  public Path mountPoint() {
+    return mountPoint;
+  }
+
   /** Whether the mount is up and notifications can be sent. */
   public boolean attached() {
     return chan != null;

@@ -1,14 +1,14 @@
 package dev.replicafs.fuse;
 
-import dev.replicafs.replication.store.Db;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * What the virtual files of the mount show that the {@link Db} seam does not carry: the node's
+ * What the virtual files of the mount show that the {@code Db} seam does not carry: the node's
  * role, the primary it follows, its replication lag and each database's position. The composition
- * root implements it over the store and the replication client.
+ * root implements it over the store and the replication client. Positions come from {@code
+ * Db.pos()}.
  */
 public interface MountStatus {
   /** Whether this node accepts writes now. */
@@ -27,22 +27,4 @@ public interface MountStatus {
 
   /** When the primary was last heard from ({@code .lag}'s mtime). */
   Instant lastContact();
-
-  /** The database's replication position ({@code <db>-pos}). */
-  Position position(Db db);
-
-  /**
-   * A position: the last transaction ID, the database checksum after it and when it was applied.
-   */
-  record Position(long txid, long checksum, Instant timestamp) {
-    /** No transaction yet. */
-    public static final Position ZERO = new Position(0, 0, Instant.EPOCH);
-
-    public Position {
-      if (txid < 0) {
-        throw new IllegalArgumentException("txid must not be negative: " + txid);
-      }
-      java.util.Objects.requireNonNull(timestamp, "timestamp");
-    }
-  }
 }

@@ -42,11 +42,10 @@ public final class ReplicaFileSystem extends FuseStubFS {
   private final RequestCounter requests = new RequestCounter();
 
   /** A file system over {@code store}, to be mounted at {@code mountPoint}. */
-  public ReplicaFileSystem(
-      Store store, MountStatus status, java.nio.file.Path mountPoint, Clock clock) {
+  public ReplicaFileSystem(Store store, MountStatus status, KernelCache cache, Clock clock) {
     this.store = Objects.requireNonNull(store, "store");
     this.status = Objects.requireNonNull(status, "status");
-    this.cache = new KernelCache(mountPoint);
+    this.cache = Objects.requireNonNull(cache, "cache");
     this.mountTime = clock.instant();
   }
 
@@ -91,7 +90,7 @@ public final class ReplicaFileSystem extends FuseStubFS {
       case JOURNAL -> new JournalNode(db, status, mountTime);
       case WAL -> new WalNode(db, status, mountTime);
       case SHM -> new ShmNode(db, status, mountTime);
-      case POS -> new PosNode(db, status);
+      case POS -> new PosNode(db);
       default -> new LockNode(db, mountTime);
     };
   }

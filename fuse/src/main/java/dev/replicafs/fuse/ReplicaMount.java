@@ -1,6 +1,5 @@
 package dev.replicafs.fuse;
 
-import dev.replicafs.replication.store.FatalHandler;
 import dev.replicafs.replication.store.Invalidator;
 import dev.replicafs.replication.store.Store;
 import java.io.IOException;
@@ -28,13 +27,29 @@ public final class ReplicaMount implements AutoCloseable {
     this.invalidator = invalidator;
   }
 
-  /** Mounts {@code store} as described by {@code options}. */
+  /**
+   * Mounts {@code store} as described by {@code options}. {@code invalidator} is the one the store
+   * was built with ({@code Store.builder(...).invalidator(invalidator)}), created for the same
+   * mount point.
+   */
   public static ReplicaMount mount(
-      Store store, MountStatus status, MountOptions options, FatalHandler fatal, Clock clock)
+      Store store,
+      MountStatus status,
+      MountOptions options,
+      MountInvalidator invalidator,
+      Clock clock)
       throws IOException {
-    ReplicaFileSystem fs = new ReplicaFileSystem(store, status, options.mountPoint(), clock);
+    if (!invalidator.cache().mountPoint().equals(options.mountPoint())) {
+      throw new IllegalArgumentException(
+          "invalidator is for "
+              + invalidator.cache().mountPoint()
+              + ", not "
+              + options.mountPoint());
+    }
+    invalidator.bind(store);
+    ReplicaFileSystem fs = new ReplicaFileSystem(store, status, invalidator.cache(), clock);
     FuseMount mount = FuseMount.mount(fs, options, MOUNT_TIMEOUT);
-    return new ReplicaMount(store, fs, mount, new MountInvalidator(fs.kernelCache(), fatal));
+    return new ReplicaMount(store, fs, mount, invalidator);
   }
 
   /** The mount point. */

@@ -2,6 +2,7 @@ package dev.replicafs.fuse;
 
 import dev.replicafs.replication.store.Db;
 import dev.replicafs.replication.store.FileKind;
+import dev.replicafs.replication.store.LockFile;
 import java.time.Instant;
 
 /**
@@ -17,5 +18,10 @@ final class ShmNode extends DataFileNode {
   @Override
   boolean writableOnReplica() {
     return true;
+  }
+
+  @Override
+  LockFile lockFile() {
+    return LockFile.SHM;
   }
 }

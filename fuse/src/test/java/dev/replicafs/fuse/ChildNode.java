@@ -1,7 +1,8 @@
 package dev.replicafs.fuse;
 
-import dev.replicafs.replication.store.DiskFileOps;
+import dev.replicafs.replication.store.FatalHandler;
 import dev.replicafs.replication.store.Store;
+import dev.replicafs.replication.store.StoreOptions;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -9,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
 
 /**
  * A ReplicaFS node in its own process: {@code ChildNode <data> <mnt> <primary> <autoUnmount>}
@@ -19,7 +19,7 @@ import java.time.Instant;
  *   primary true|false        set the store's role
  *   host NAME | host -        the connected primary's hostname (.primary), or none
  *   lag MILLIS | lag -        replication lag (.lag), or never synced
- *   pos TXID CHECKSUM         the position every -pos file shows
+ *   apply DB LTXFILE          apply an LTX file (replica), answers the new position
  *   stats                     FUSE request counts since the last stats
  *   quit                      unmount and exit
  * </pre>
@@ -39,18 +39,25 @@ public final class ChildNode {
       Files.createDirectories(mnt);
     }
     PrintStream out = System.out;
-    try (Store store = Store.open(data, DiskFileOps.INSTANCE)) {
-      store.setPrimary(Boolean.parseBoolean(args[2]));
+    FatalHandler fatal =
+        (db, what, cause) -> {
+          System.err.println("fatal db=" + db + " what=" + what + " cause=" + cause);
+          Runtime.getRuntime().halt(99);
+        };
+    MountInvalidator invalidator = ExperimentSettings.invalidator(mnt.toAbsolutePath(), fatal);
+    try (Store store =
+        Store.builder(StoreOptions.defaults(data))
+            .invalidator(invalidator)
+            .fatalHandler(fatal)
+            .primary(Boolean.parseBoolean(args[2]))
+            .open()) {
       TestStatus status = new TestStatus(store);
       try (ReplicaMount mount =
           ReplicaMount.mount(
               store,
               status,
               MountOptions.defaults(mnt).withAutoUnmount(Boolean.parseBoolean(args[3])),
-              (db, what, cause) -> {
-                System.err.println("fatal db=" + db + " what=" + what + " cause=" + cause);
-                Runtime.getRuntime().halt(99);
-              },
+              invalidator,
               Clock.systemUTC())) {
         out.println("ready");
         out.flush();
@@ -74,12 +81,11 @@ public final class ChildNode {
         }
         case "host" -> status.primaryHost = w[1].equals("-") ? null : w[1];
         case "lag" -> status.lag = w[1].equals("-") ? null : Long.valueOf(w[1]);
-        case "pos" ->
-            status.position =
-                new MountStatus.Position(
-                    Long.parseUnsignedLong(w[1], 16),
-                    Long.parseUnsignedLong(w[2], 16),
-                    Instant.EPOCH);
+        case "apply" -> {
+          try (java.io.InputStream ltx = Files.newInputStream(Path.of(w[2]))) {
+            answer = store.create(w[1]).apply(ltx).format();
+          }
+        }
         case "stats" -> {
           answer = mount.fileSystem().requests().snapshot().toString();
           mount.fileSystem().requests().reset();

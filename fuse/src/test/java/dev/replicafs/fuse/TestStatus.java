@@ -1,6 +1,5 @@
 package dev.replicafs.fuse;
 
-import dev.replicafs.replication.store.Db;
 import dev.replicafs.replication.store.Store;
 import java.time.Instant;
 import java.util.Optional;
@@ -11,7 +10,6 @@ final class TestStatus implements MountStatus {
   private final Store store;
   volatile String primaryHost;
   volatile Long lag;
-  volatile Position position = Position.ZERO;
 
   TestStatus(Store store) {
     this.store = store;
@@ -36,10 +34,5 @@ final class TestStatus implements MountStatus {
   @Override
   public Instant lastContact() {
     return Instant.EPOCH;
-  }
-
-  @Override
-  public Position position(Db db) {
-    return position;
   }
 }
