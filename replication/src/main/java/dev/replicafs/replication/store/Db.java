@@ -54,10 +54,10 @@ public final class Db implements AutoCloseable {
   final ReentrantLock mu = new ReentrantLock();
   private final java.util.concurrent.locks.Condition noWriteTransaction = mu.newCondition();
 
-  PageChecksums checksums = new PageChecksums(0);
+  volatile PageChecksums checksums = new PageChecksums(0);
   final BitSet dirty = new BitSet();
   boolean allDirty;
-  boolean walMode;
+  volatile boolean walMode;
   final WalState wal = new WalState();
   final List<SnapshotCapture> captures = new CopyOnWriteArrayList<>();
   private final LockTable locks;
