@@ -268,4 +268,17 @@ class LtxCodecTest {
     assertThat(dec.nextPage(page)).isZero();
     assertThat(dec.trailer().postApplyChecksum()).isEqualTo(POST);
   }
+
+  @Test
+  void decoderIsUnusableAfterAnError() throws Exception {
+    byte[] f = Craft.raw(incremental(10), POST, 7, 3);
+    LtxDecoder dec = LtxDecoder.open(new ByteArrayInputStream(f));
+    byte[] page = new byte[PS];
+    assertThat(dec.nextPage(page)).isEqualTo(7);
+    assertThat(kind(() -> dec.nextPage(page))).isEqualTo(Kind.PAGE_ORDER);
+    assertThatThrownBy(() -> dec.nextPage(page))
+        .isInstanceOf(IllegalStateException.class)
+        .hasCauseInstanceOf(LtxFormatException.class);
+    assertThat(dec.isFinished()).isFalse();
+  }
 }
