@@ -96,10 +96,9 @@ class LtxDamageTest {
     } catch (Throwable t) {
       throw new AssertionError("flip at " + off + " threw an untyped " + t, t);
     }
-    assertThat(d)
+    assertThat(d.sameContent(clean))
         .as("flip at %d decoded, so its content must be unchanged", off)
-        .usingRecursiveComparison()
-        .isEqualTo(clean);
+        .isTrue();
     return true;
   }
 
@@ -147,9 +146,7 @@ class LtxDamageTest {
     byte[] longer = java.util.Arrays.copyOf(good, good.length + 1);
     assertThat(expectTypedError(file, "append", good.length, longer, LtxDecoder.Mode.STRICT).kind())
         .isEqualTo(Kind.TRAILING_BYTES);
-    assertThat(Decoded.of(longer, LtxDecoder.Mode.LENIENT))
-        .usingRecursiveComparison()
-        .isEqualTo(Decoded.of(good));
+    assertThat(Decoded.of(longer, LtxDecoder.Mode.LENIENT).sameContent(Decoded.of(good))).isTrue();
   }
 
   @Test
