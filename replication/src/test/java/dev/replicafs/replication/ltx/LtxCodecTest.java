@@ -53,6 +53,7 @@ class LtxCodecTest {
     assertThat(kind(() -> enc.writePage(3, ByteBuffer.allocateDirect(PS + 1))))
         .isEqualTo(Kind.BAD_PAGE_LENGTH);
     enc.writePage(3, Craft.page(PS, 3));
+    assertThat(enc.lastPageChecksum()).isEqualTo(DatabaseChecksum.page(3, Craft.page(PS, 3)));
     assertThat(kind(() -> enc.writePage(3, Craft.page(PS, 3)))).isEqualTo(Kind.PAGE_ORDER);
     assertThat(kind(() -> enc.writePage(2, Craft.page(PS, 2)))).isEqualTo(Kind.PAGE_ORDER);
     ByteBuffer direct = ByteBuffer.allocateDirect(PS).put(Craft.page(PS, 7)).flip();
