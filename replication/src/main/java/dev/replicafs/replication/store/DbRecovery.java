@@ -263,9 +263,8 @@ final class DbRecovery {
             enc -> {
               for (long p = 1; p <= count; p++) {
                 if (p != lock) {
-                  byte[] page = db.files.readPage("RECOVER:DB_READ", p, ps);
-                  sums[(int) p - 1] = DatabaseChecksum.page(p, page);
-                  enc.writePage(p, page);
+                  enc.writePage(p, db.files.readPage("RECOVER:DB_READ", p, ps));
+                  sums[(int) p - 1] = enc.lastPageChecksum();
                 }
               }
             },
