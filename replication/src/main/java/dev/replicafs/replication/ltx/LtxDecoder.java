@@ -59,6 +59,7 @@ public final class LtxDecoder {
   private int pageCount;
   private LtxTrailer trailer;
   private byte[] ownPage;
+  private IOException failure;
 
   private LtxDecoder(LtxInput in, Mode mode, LtxHeader header, long crc) {
     this.in = in;
@@ -133,6 +134,8 @@ public final class LtxDecoder {
   /**
    * Reads the next page into {@code page[0, pageSize)} and returns its number, or returns 0 after
    * the end of the page block once the whole file has been verified (and on every later call).
+   * After it has thrown, the decoder is unusable and further calls throw {@link
+   * IllegalStateException}.
    */
   public long nextPage(byte[] page) throws IOException {
     if (page.length < header.pageSize()) {
@@ -142,6 +145,18 @@ public final class LtxDecoder {
     if (trailer != null) {
       return 0;
     }
+    if (failure != null) {
+      throw new IllegalStateException("decoder already failed: " + failure.getMessage(), failure);
+    }
+    try {
+      return readPage(page);
+    } catch (IOException e) {
+      failure = e;
+      throw e;
+    }
+  }
+
+  private long readPage(byte[] page) throws IOException {
     long frameOffset = in.offset();
     readBlock(word, 4, 0);
     long pgno =
@@ -213,9 +228,6 @@ public final class LtxDecoder {
           in.offset(),
           "lz4 frame continues after the end-of-page-block marker");
     }
-    if (mode == Mode.STRICT) {
-      order.checkComplete(in.offset());
-    }
     long trailerOffset = in.offset();
     byte[] t = new byte[LtxTrailer.SIZE];
     in.readFully(t, 0, t.length, "trailer");
@@ -227,6 +239,9 @@ public final class LtxDecoder {
           Kind.FILE_CHECKSUM_MISMATCH,
           trailerOffset + 8,
           String.format("file checksum is %016x, computed %016x", fileChecksum, computed));
+    }
+    if (mode == Mode.STRICT) {
+      order.checkComplete(trailerOffset);
     }
     LtxTrailer decoded = LtxTrailer.decode(t, 0);
     LtxTrailer.checkAgainst(header, decoded.postApplyChecksum());

@@ -31,8 +31,11 @@ final class Lz4FrameReader {
 
   private final LtxInput in;
   private final LZ4SafeDecompressor decompressor = LZ4Factory.fastestInstance().safeDecompressor();
+
+  /** Pure Java: the JNI streaming hash holds native state released only by a finalizer. */
   private final StreamingXXHash32 contentHash =
-      XXHashFactory.fastestInstance().newStreamingHash32(0);
+      XXHashFactory.fastestJavaInstance().newStreamingHash32(0);
+
   private boolean started;
   private boolean ended;
   private boolean blockChecksum;
