@@ -36,6 +36,12 @@ final class NodeProcess implements AutoCloseable {
 
   static NodeProcess start(Path data, Path mnt, boolean primary, boolean autoUnmount)
       throws IOException {
+    return start(data, mnt, primary, autoUnmount, java.util.Map.of());
+  }
+
+  static NodeProcess start(
+      Path data, Path mnt, boolean primary, boolean autoUnmount, java.util.Map<String, String> env)
+      throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-cp");
@@ -45,7 +51,9 @@ final class NodeProcess implements AutoCloseable {
     cmd.add(mnt.toString());
     cmd.add(String.valueOf(primary));
     cmd.add(String.valueOf(autoUnmount));
-    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
+    pb.environment().putAll(env);
+    Process p = pb.start();
     NodeProcess node = new NodeProcess(data, mnt, p);
     String first = node.out.readLine();
     if (!"ready".equals(first)) {
@@ -63,6 +71,14 @@ final class NodeProcess implements AutoCloseable {
       throw new IOException("node answered " + answer + " to " + line);
     }
     return answer.substring(2).trim();
+  }
+
+  /** The LTX files of {@code db} in this node's data directory, in TXID order. */
+  List<Path> ltxFiles(String db) throws IOException {
+    try (java.util.stream.Stream<Path> s =
+        java.nio.file.Files.list(dataDir.resolve("dbs").resolve(db).resolve("ltx"))) {
+      return s.filter(p -> p.toString().endsWith(".ltx")).sorted().toList();
+    }
   }
 
   Path file(String name) {
