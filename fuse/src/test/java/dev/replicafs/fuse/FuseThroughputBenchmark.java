@@ -55,6 +55,14 @@ public final class FuseThroughputBenchmark {
         NodeProcess.start(work.resolve("rfs-data"), work.resolve("rfs-mnt"), true, true)) {
       results.put("replicafs", runAll(node.mountPoint, normal, full, node, requests));
     }
+    try (NodeProcess jnr =
+        NodeProcess.start(
+            PassthroughMain.class.getName(),
+            work.resolve("jnr-back"),
+            work.resolve("jnr-mnt"),
+            Map.of())) {
+      results.put("jnr-passthrough", runAll(jnr.mountPoint, normal, full, null, null));
+    }
     Path baseline = startBaseline(work);
     if (baseline != null) {
       try {
@@ -171,20 +179,24 @@ public final class FuseThroughputBenchmark {
   private static void print(Map<String, Map<Mode, Result>> results, Map<Mode, String> requests) {
     System.out.println();
     System.out.println(
-        "| mode | raw disk | ReplicaFS | C baseline + locks | ReplicaFS / baseline | FUSE requests per tx (ReplicaFS) |");
-    System.out.println("|---|---|---|---|---|---|");
+        "| mode | raw disk | C baseline + locks | jnr-fuse passthrough | ReplicaFS | ReplicaFS / baseline"
+            + " | FUSE requests per tx (ReplicaFS) |");
+    System.out.println("|---|---|---|---|---|---|---|");
     for (Mode m : MODES) {
       Result raw = results.get("raw").get(m);
       Result rfs = results.get("replicafs").get(m);
+      Result jnr = results.get("jnr-passthrough").get(m);
       Result base =
           results.containsKey("baseline+locks") ? results.get("baseline+locks").get(m) : null;
       System.out.printf(
-          "| %s | %.0f | %.0f (p50 %.2f ms) | %s | %s | %s |%n",
+          "| %s | %.0f | %s | %.0f (p50 %.2f ms) | %.0f (p50 %.2f ms) | %s | %s |%n",
           m,
           raw.txPerSec(),
+          base == null ? "-" : String.format("%.0f (p50 %.2f ms)", base.txPerSec(), base.p50Ms()),
+          jnr.txPerSec(),
+          jnr.p50Ms(),
           rfs.txPerSec(),
           rfs.p50Ms(),
-          base == null ? "-" : String.format("%.0f (p50 %.2f ms)", base.txPerSec(), base.p50Ms()),
           base == null ? "-" : String.format("%.2f", rfs.txPerSec() / base.txPerSec()),
           requests.get(m));
     }

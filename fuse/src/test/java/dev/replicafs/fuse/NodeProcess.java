@@ -42,15 +42,27 @@ final class NodeProcess implements AutoCloseable {
   static NodeProcess start(
       Path data, Path mnt, boolean primary, boolean autoUnmount, java.util.Map<String, String> env)
       throws IOException {
+    return start(
+        ChildNode.class.getName(),
+        data,
+        mnt,
+        env,
+        String.valueOf(primary),
+        String.valueOf(autoUnmount));
+  }
+
+  /** Starts {@code mainClass} with {@code data mnt extra...} and waits for {@code ready}. */
+  static NodeProcess start(
+      String mainClass, Path data, Path mnt, java.util.Map<String, String> env, String... extra)
+      throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
-    cmd.add(ChildNode.class.getName());
+    cmd.add(mainClass);
     cmd.add(data.toString());
     cmd.add(mnt.toString());
-    cmd.add(String.valueOf(primary));
-    cmd.add(String.valueOf(autoUnmount));
+    cmd.addAll(List.of(extra));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
     pb.environment().putAll(env);
     Process p = pb.start();
