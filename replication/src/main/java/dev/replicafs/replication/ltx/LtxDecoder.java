@@ -3,6 +3,7 @@ package dev.replicafs.replication.ltx;
 import dev.replicafs.replication.ltx.LtxFormatException.Kind;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.util.Objects;
 
 /**
@@ -23,8 +24,10 @@ import java.util.Objects;
  * <p>Every kind of damage ends in a {@link LtxFormatException} with its {@link Kind}; nothing on
  * the input can make the decoder throw an unchecked exception, loop without consuming input, or
  * allocate more than one page plus one LZ4 block, whatever sizes the header claims. The decoder
- * does not buffer or close the stream: wrap files in a {@code BufferedInputStream}. Not
- * thread-safe.
+ * does not buffer or close the stream: wrap files in a {@code BufferedInputStream}. In strict mode
+ * the stream must end with the file (the decoder reads one byte past the trailer to prove it); to
+ * read a file embedded in a longer stream, bound the stream to the file or use lenient mode, which
+ * stops right after the trailer. Not thread-safe.
  */
 public final class LtxDecoder {
   /** How much of the encoder's rules the decoder enforces. */
@@ -50,10 +53,13 @@ public final class LtxDecoder {
   private final DatabaseChecksum pages = new DatabaseChecksum();
   private final long lockPgno;
   private final byte[] word = new byte[4];
+  private final long[] frameShift;
   private long crc;
+  private long lastPageChecksum;
   private int pageCount;
   private LtxTrailer trailer;
   private byte[] ownPage;
+  private IOException failure;
 
   private LtxDecoder(LtxInput in, Mode mode, LtxHeader header, long crc) {
     this.in = in;
@@ -63,6 +69,7 @@ public final class LtxDecoder {
     this.lz4 = header.isCompressed() ? new Lz4FrameReader(in) : null;
     this.order = new PageOrder(header);
     this.lockPgno = header.lockPgno();
+    this.frameShift = Crc64.zeros(4 + header.pageSize());
   }
 
   /** Reads and validates the header in strict mode. */
@@ -105,6 +112,14 @@ public final class LtxDecoder {
   }
 
   /**
+   * The checksum of the page last returned by {@link #nextPage} ({@code FLAG | CRC64(BE32(pgno) ||
+   * data)}), computed while decoding at no extra cost.
+   */
+  public long lastPageChecksum() {
+    return lastPageChecksum;
+  }
+
+  /**
    * The verified trailer.
    *
    * @throws IllegalStateException before {@link #nextPage} has returned 0
@@ -119,6 +134,8 @@ public final class LtxDecoder {
   /**
    * Reads the next page into {@code page[0, pageSize)} and returns its number, or returns 0 after
    * the end of the page block once the whole file has been verified (and on every later call).
+   * After it has thrown, the decoder is unusable and further calls throw {@link
+   * IllegalStateException}.
    */
   public long nextPage(byte[] page) throws IOException {
     if (page.length < header.pageSize()) {
@@ -128,16 +145,28 @@ public final class LtxDecoder {
     if (trailer != null) {
       return 0;
     }
+    if (failure != null) {
+      throw new IllegalStateException("decoder already failed: " + failure.getMessage(), failure);
+    }
+    try {
+      return readPage(page);
+    } catch (IOException e) {
+      failure = e;
+      throw e;
+    }
+  }
+
+  private long readPage(byte[] page) throws IOException {
     long frameOffset = in.offset();
-    readBlock(word, 4, "page header");
+    readBlock(word, 4, 0);
     long pgno =
         Integer.toUnsignedLong(
             (word[0] & 0xFF) << 24
                 | (word[1] & 0xFF) << 16
                 | (word[2] & 0xFF) << 8
                 | word[3] & 0xFF);
-    crc = Crc64.update(crc, word, 0, 4);
     if (pgno == 0) {
+      crc = Crc64.update(crc, word, 0, 4);
       finish();
       return 0;
     }
@@ -145,10 +174,12 @@ public final class LtxDecoder {
       order.accept(pgno, frameOffset);
     }
     int ps = header.pageSize();
-    readBlock(page, ps, "page " + pgno);
-    crc = Crc64.update(crc, page, 0, ps);
+    readBlock(page, ps, pgno);
+    long frameCrc = ~Crc64.updateInverted(Crc64.updateInverted(-1L, word, 0, 4), page, 0, ps);
+    crc = Crc64.apply(frameShift, crc) ^ frameCrc;
+    lastPageChecksum = DatabaseChecksum.FLAG | frameCrc;
     if (header.isSnapshot() && pgno != lockPgno) {
-      pages.add(DatabaseChecksum.page(pgno, page, 0, ps));
+      pages.add(lastPageChecksum);
     }
     pageCount++;
     return pgno;
@@ -171,9 +202,10 @@ public final class LtxDecoder {
     return readAll((pgno, data) -> {});
   }
 
-  private void readBlock(byte[] b, int len, String what) throws IOException {
+  /** Reads a page header ({@code pgno == 0}) or the data of page {@code pgno}. */
+  private void readBlock(byte[] b, int len, long pgno) throws IOException {
     if (lz4 == null) {
-      in.readFully(b, 0, len, what);
+      in.readFully(b, 0, len, pgno == 0 ? "page header" : "page data");
       return;
     }
     int off = 0;
@@ -181,7 +213,9 @@ public final class LtxDecoder {
       int n = lz4.read(b, off, len - off);
       if (n < 0) {
         throw new LtxFormatException(
-            Kind.BAD_LZ4_FRAME, in.offset(), "lz4 frame ends inside the " + what);
+            Kind.BAD_LZ4_FRAME,
+            in.offset(),
+            "lz4 frame ends inside the " + (pgno == 0 ? "page header" : "data of page " + pgno));
       }
       off += n;
     }
@@ -194,20 +228,20 @@ public final class LtxDecoder {
           in.offset(),
           "lz4 frame continues after the end-of-page-block marker");
     }
-    if (mode == Mode.STRICT) {
-      order.checkComplete(in.offset());
-    }
     long trailerOffset = in.offset();
     byte[] t = new byte[LtxTrailer.SIZE];
     in.readFully(t, 0, t.length, "trailer");
     crc = Crc64.update(crc, t, 0, 8);
-    long fileChecksum = java.nio.ByteBuffer.wrap(t).getLong(8);
+    long fileChecksum = ByteBuffer.wrap(t).getLong(8);
     long computed = DatabaseChecksum.FLAG | crc;
     if (fileChecksum != computed) {
       throw new LtxFormatException(
           Kind.FILE_CHECKSUM_MISMATCH,
           trailerOffset + 8,
           String.format("file checksum is %016x, computed %016x", fileChecksum, computed));
+    }
+    if (mode == Mode.STRICT) {
+      order.checkComplete(trailerOffset);
     }
     LtxTrailer decoded = LtxTrailer.decode(t, 0);
     LtxTrailer.checkAgainst(header, decoded.postApplyChecksum());

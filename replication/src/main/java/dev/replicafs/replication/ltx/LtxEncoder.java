@@ -31,7 +31,9 @@ public final class LtxEncoder {
   private final DatabaseChecksum pages = new DatabaseChecksum();
   private final byte[] pgnoBytes = new byte[4];
   private byte[] scratch;
+  private final long[] frameShift;
   private long crc;
+  private long lastPageChecksum;
   private long offset;
   private int pageCount;
   private boolean finished;
@@ -41,6 +43,7 @@ public final class LtxEncoder {
     this.header = header;
     this.lz4 = header.isCompressed() ? new Lz4FrameWriter(out) : null;
     this.order = new PageOrder(header);
+    this.frameShift = Crc64.zeros(4 + header.pageSize());
   }
 
   /** Writes the header and returns an encoder for the page block. */
@@ -70,6 +73,14 @@ public final class LtxEncoder {
     return pages.value();
   }
 
+  /**
+   * The checksum of the page last written ({@code FLAG | CRC64(BE32(pgno) || data)}), computed
+   * while encoding, so a writer can update its per-page checksum table without hashing again.
+   */
+  public long lastPageChecksum() {
+    return lastPageChecksum;
+  }
+
   /** Writes page {@code pgno}, whose content is all of {@code data}. */
   public void writePage(long pgno, byte[] data) throws IOException {
     writePage(pgno, data, 0, data.length);
@@ -90,9 +101,11 @@ public final class LtxEncoder {
     pgnoBytes[1] = (byte) (pgno >>> 16);
     pgnoBytes[2] = (byte) (pgno >>> 8);
     pgnoBytes[3] = (byte) pgno;
-    long c = Crc64.updateInverted(Crc64.updateInverted(-1L, pgnoBytes, 0, 4), data, off, len);
-    pages.add(DatabaseChecksum.FLAG | ~c);
-    crc = Crc64.update(Crc64.update(crc, pgnoBytes, 0, 4), data, off, len);
+    long frameCrc =
+        ~Crc64.updateInverted(Crc64.updateInverted(-1L, pgnoBytes, 0, 4), data, off, len);
+    lastPageChecksum = DatabaseChecksum.FLAG | frameCrc;
+    pages.add(lastPageChecksum);
+    crc = Crc64.apply(frameShift, crc) ^ frameCrc;
     emit(pgnoBytes, 0, 4);
     emit(data, off, len);
     offset += 4 + len;

@@ -18,6 +18,8 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * WALs written by real SQLite: commit boundaries, last page versions, both checksum byte orders,
@@ -104,6 +106,35 @@ class WalReaderSqliteTest {
             .isEqualTo(Files.readAllBytes(snap.resolve("checkpointed")));
       }
     }
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {512, 65536})
+  void smallestAndLargestPageSizesReplayToSqlitesCheckpoint(int pageSize) throws Exception {
+    Path snap = dir.resolve("snap" + pageSize);
+    Files.createDirectories(snap);
+    try (Connection c = RealSqlite.open(db)) {
+      exec(c, "PRAGMA page_size=" + pageSize, "PRAGMA journal_mode=WAL");
+      exec(c, "PRAGMA wal_autocheckpoint=0", "CREATE TABLE t(x)");
+      for (int i = 0; i < 4; i++) {
+        exec(c, "INSERT INTO t VALUES (randomblob(" + (pageSize + 300) + "))");
+      }
+      Files.copy(db, snap.resolve("database"));
+      Files.copy(dir.resolve("app.db-wal"), snap.resolve("wal"));
+      exec(c, "PRAGMA wal_checkpoint(TRUNCATE)");
+      Files.copy(db, snap.resolve("checkpointed"));
+    }
+    ByteBuffer wal = RealSqlite.readAll(snap.resolve("wal"));
+    WalReader reader = WalReader.open(PositionalSource.of(wal));
+    assertThat(reader.header().pageSize()).isEqualTo(pageSize);
+    List<WalTransaction> txs = reader.readTransactions();
+    assertThat(txs).hasSize(5);
+    Path image = dir.resolve("image" + pageSize);
+    Files.copy(snap.resolve("database"), image);
+    applyTransactions(wal, pageSize, txs, image);
+    assertThat(Files.readAllBytes(image))
+        .isEqualTo(Files.readAllBytes(snap.resolve("checkpointed")));
+    assertThat(DatabaseHeader.parse(RealSqlite.readAll(image)).pageSize()).isEqualTo(pageSize);
   }
 
   @Test

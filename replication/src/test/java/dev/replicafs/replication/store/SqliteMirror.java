@@ -99,6 +99,12 @@ final class SqliteMirror implements AutoCloseable {
     return tx(sql.toArray(String[]::new));
   }
 
+  /** Runs a statement outside a transaction (a PRAGMA, for example) and mirrors its effect. */
+  List<Call> statement(String sql) throws SQLException, IOException {
+    exec(sql);
+    return diff(false);
+  }
+
   /** VACUUM (the database shrinks or is rewritten), outside a transaction. */
   List<Call> vacuum() throws SQLException, IOException {
     exec("VACUUM");
