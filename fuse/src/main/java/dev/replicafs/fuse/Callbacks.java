@@ -28,8 +28,22 @@ final class Callbacks {
 
   private Callbacks() {}
 
+  private static final ThreadLocal<boolean[]> IN_REQUEST =
+      ThreadLocal.withInitial(() -> new boolean[1]);
+
+  /**
+   * Whether the current thread is serving a FUSE request. The kernel then already knows about the
+   * change being made, and a notification sent from here could deadlock: the kernel may hold the
+   * very inode or directory lock the notification needs until this request is answered.
+   */
+  static boolean inRequest() {
+    return IN_REQUEST.get()[0];
+  }
+
   /** Runs {@code body}; returns its result or {@code -errno}. */
   static int run(String op, String path, Body body) {
+    boolean[] flag = IN_REQUEST.get();
+    flag[0] = true;
     try {
       return body.run();
     } catch (ErrnoException e) {
@@ -47,6 +61,8 @@ final class Callbacks {
     } catch (Throwable t) {
       log.error("fuse operation failed op={} path={}", op, path, t);
       return -Errno.EIO;
+    } finally {
+      flag[0] = false;
     }
   }
 }

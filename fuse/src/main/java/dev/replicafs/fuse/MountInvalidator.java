@@ -30,8 +30,12 @@ import java.util.Objects;
  *   <li>Names: {@code fuse_lowlevel_notify_inval_entry}.
  * </ul>
  *
- * It is created before the {@link Store} (which takes it at build time) and {@link #bind bound} to
- * the store once that is open. Called by the store while it holds the database's own lock: every
+ * Changes the store makes while serving a FUSE request of this mount (creating a database, dropping
+ * it) are skipped: the kernel made that request and updates its own caches, and a notification from
+ * inside the request could deadlock on the directory lock the kernel holds.
+ *
+ * <p>It is created before the {@link Store} (which takes it at build time) and {@link #bind bound}
+ * to the store once that is open. Called by the store while it holds the database's own lock: every
  * path here only re-enters the store through calls that do not take it (lstat, shm writes).
  *
  * <p>A failed invalidation would leave readers serving stale pages without any error, so it goes to
@@ -136,7 +140,7 @@ public final class MountInvalidator implements Invalidator {
   }
 
   private void run(String db, String what, Step step) {
-    if (!cache.attached()) {
+    if (!cache.attached() || Callbacks.inRequest()) {
       return;
     }
     try {

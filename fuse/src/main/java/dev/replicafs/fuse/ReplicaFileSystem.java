@@ -180,6 +180,11 @@ public final class ReplicaFileSystem extends FuseStubFS {
   }
 
   private void createDatabase(String name) throws Exception {
+    if (!status.isPrimary()
+        && store.db(name).filter(db -> db.exists(FileKind.DATABASE)).isEmpty()) {
+      throw new ErrnoException(
+          Errno.EACCES, "read-only replica: databases are created on the primary, " + name);
+    }
     try {
       store.create(name);
     } catch (InvalidDatabaseNameException e) {

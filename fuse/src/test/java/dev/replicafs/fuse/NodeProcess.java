@@ -36,16 +36,36 @@ final class NodeProcess implements AutoCloseable {
 
   static NodeProcess start(Path data, Path mnt, boolean primary, boolean autoUnmount)
       throws IOException {
+    return start(data, mnt, primary, autoUnmount, java.util.Map.of());
+  }
+
+  static NodeProcess start(
+      Path data, Path mnt, boolean primary, boolean autoUnmount, java.util.Map<String, String> env)
+      throws IOException {
+    return start(
+        ChildNode.class.getName(),
+        data,
+        mnt,
+        env,
+        String.valueOf(primary),
+        String.valueOf(autoUnmount));
+  }
+
+  /** Starts {@code mainClass} with {@code data mnt extra...} and waits for {@code ready}. */
+  static NodeProcess start(
+      String mainClass, Path data, Path mnt, java.util.Map<String, String> env, String... extra)
+      throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
-    cmd.add(ChildNode.class.getName());
+    cmd.add(mainClass);
     cmd.add(data.toString());
     cmd.add(mnt.toString());
-    cmd.add(String.valueOf(primary));
-    cmd.add(String.valueOf(autoUnmount));
-    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    cmd.addAll(List.of(extra));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
+    pb.environment().putAll(env);
+    Process p = pb.start();
     NodeProcess node = new NodeProcess(data, mnt, p);
     String first = node.out.readLine();
     if (!"ready".equals(first)) {
@@ -63,6 +83,14 @@ final class NodeProcess implements AutoCloseable {
       throw new IOException("node answered " + answer + " to " + line);
     }
     return answer.substring(2).trim();
+  }
+
+  /** The LTX files of {@code db} in this node's data directory, in TXID order. */
+  List<Path> ltxFiles(String db) throws IOException {
+    try (java.util.stream.Stream<Path> s =
+        java.nio.file.Files.list(dataDir.resolve("dbs").resolve(db).resolve("ltx"))) {
+      return s.filter(p -> p.toString().endsWith(".ltx")).sorted().toList();
+    }
   }
 
   Path file(String name) {
