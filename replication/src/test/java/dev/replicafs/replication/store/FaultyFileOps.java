@@ -38,6 +38,7 @@ final class FaultyFileOps implements FileOps {
   private volatile int armedAt = -1;
   private volatile Action action;
   private volatile boolean crashed;
+  private volatile String armedLabel;
 
   /** Labels of the mutating operations so far. */
   List<String> mutations() {
@@ -57,6 +58,13 @@ final class FaultyFileOps implements FileOps {
     this.armedAt = index;
   }
 
+  /** Arms a fault at the first mutating operation whose label starts with {@code prefix}. */
+  void armLabel(String prefix, Action action) {
+    mutations.clear();
+    this.action = action;
+    this.armedLabel = prefix;
+  }
+
   boolean crashed() {
     return crashed;
   }
@@ -67,6 +75,10 @@ final class FaultyFileOps implements FileOps {
     }
     int i = mutations.size();
     mutations.add(op);
+    if (armedLabel != null && op.startsWith(armedLabel)) {
+      armedAt = i;
+      armedLabel = null;
+    }
     if (i == armedAt && action == Action.FAIL) {
       throw new IOException("injected failure at " + op);
     }

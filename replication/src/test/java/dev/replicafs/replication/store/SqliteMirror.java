@@ -43,7 +43,6 @@ final class SqliteMirror implements AutoCloseable {
   private final Random random;
   private byte[] db = new byte[0];
   private byte[] wal = new byte[0];
-  private boolean journalExists;
   private boolean walExists;
 
   SqliteMirror(Path dir, Mode mode, int pageSize, long seed) throws SQLException {
@@ -177,9 +176,7 @@ final class SqliteMirror implements AutoCloseable {
     List<Long> originals = changed.stream().filter(p -> p <= oldPages).toList();
     JournalHeader jh = new JournalHeader(originals.size(), random.nextInt(), oldPages, 512, ps);
     byte[] old = db;
-    if (!journalExists || mode != Mode.PERSIST && mode != Mode.TRUNCATE) {
-      calls.add(d -> d.create(FileKind.JOURNAL));
-    }
+    calls.add(d -> d.create(FileKind.JOURNAL));
     ByteBuffer hdr = ByteBuffer.allocate(512);
     hdr.put(jh.encode());
     calls.add(d -> d.write(FileKind.JOURNAL, hdr.duplicate().clear(), 0));
@@ -204,7 +201,6 @@ final class SqliteMirror implements AutoCloseable {
       case PERSIST -> calls.add(d -> d.write(FileKind.JOURNAL, ByteBuffer.allocate(28), 0));
       default -> calls.add(d -> d.remove(FileKind.JOURNAL));
     }
-    journalExists = mode == Mode.TRUNCATE || mode == Mode.PERSIST;
   }
 
   private void checkpointCalls(byte[] nd, List<Call> calls) {
@@ -238,7 +234,7 @@ final class SqliteMirror implements AutoCloseable {
   }
 
   private void walCalls(byte[] nw, boolean exists, List<Call> calls) {
-    if (!walExists && exists) {
+    if (exists) {
       calls.add(d -> d.create(FileKind.WAL));
     }
     if (!exists) {

@@ -1,0 +1,190 @@
+package dev.replicafs.replication.store;
+
+import static dev.replicafs.replication.store.StoreTesting.bytes;
+import static dev.replicafs.replication.store.StoreTesting.checksumFromScratch;
+import static dev.replicafs.replication.store.StoreTesting.copyTree;
+import static dev.replicafs.replication.store.StoreTesting.integrityCheck;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.replicafs.replication.ltx.LtxDecoder;
+import dev.replicafs.replication.ltx.LtxFileName;
+import dev.replicafs.replication.ltx.LtxTrailer;
+import dev.replicafs.replication.ltx.Pos;
+import dev.replicafs.replication.store.FaultyFileOps.Action;
+import dev.replicafs.replication.store.SqliteMirror.Mode;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Fault injection through the labelled file-operation seam: for every mutating step of one commit
+ * (in each journal mode) and of one apply, fail it or stop the process right after it, reopen the
+ * data directory, and check that recovery always ends at a consistent position: the database is
+ * either before or after the transaction, its checksum from scratch equals the position, the last
+ * LTX file records that position, the LTX chain replays to the same bytes, and {@code PRAGMA
+ * integrity_check} accepts it.
+ */
+class CrashRecoveryTest {
+  @TempDir Path tmp;
+
+  private static Store openFaulty(Path dir, boolean primary, FaultyFileOps ops) throws Exception {
+    return Store.builder(StoreOptions.defaults(dir).withNodeId(7))
+        .fileOps(ops)
+        .primary(primary)
+        .checksumThreads(1)
+        .fatalHandler(
+            (db, what, cause) -> {
+              throw new FaultyFileOps.Crash("fatal handler: " + what);
+            })
+        .open();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void commitRecoversToAConsistentPositionAfterAFaultAtEveryStep(Mode mode) throws Exception {
+    Path base = tmp.resolve("base");
+    List<SqliteMirror.Call> script;
+    Pos before;
+    try (SqliteMirror sqlite =
+        new SqliteMirror(Files.createDirectories(tmp.resolve("sql")), mode, 4096, 11)) {
+      try (Store s = StoreTesting.open(base, true)) {
+        Db db = s.create("app.db");
+        SqliteMirror.run(db, sqlite.init());
+        for (int i = 0; i < 3; i++) {
+          SqliteMirror.run(db, sqlite.randomTx());
+        }
+        if (mode == Mode.WAL) {
+          // Recovery folds the WAL into the database; the next transaction restarts it.
+          SqliteMirror.run(db, sqlite.checkpoint());
+        }
+        before = db.pos();
+      }
+      script = sqlite.randomTx();
+    }
+    FaultyFileOps recorder = new FaultyFileOps();
+    Pos after;
+    copyTree(base, tmp.resolve("clean"));
+    try (Store s = openFaulty(tmp.resolve("clean"), true, recorder)) {
+      recorder.clear();
+      SqliteMirror.run(s.db("app.db").orElseThrow(), script);
+      after = s.db("app.db").orElseThrow().pos();
+    }
+    List<String> steps = recorder.mutations();
+    assertThat(after.txid()).isEqualTo(before.txid() + 1);
+    assertThat(steps).anyMatch(l -> l.endsWith("LTX_RENAME"));
+
+    for (int i = 0; i < steps.size(); i++) {
+      for (Action action : Action.values()) {
+        Path dir = tmp.resolve("trial-" + i + "-" + action);
+        copyTree(base, dir);
+        FaultyFileOps ops = new FaultyFileOps();
+        Store s = openFaulty(dir, true, ops);
+        ops.arm(i, action);
+        try {
+          SqliteMirror.run(s.db("app.db").orElseThrow(), script);
+        } catch (Exception | FaultyFileOps.Crash expected) {
+          // The application saw the failure, or the process died here.
+        }
+        if (!ops.crashed()) {
+          s.close();
+        }
+        checkRecovered(dir, Set.of(before, after), steps.get(i) + " " + action);
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = Mode.class,
+      names = {"DELETE", "WAL"})
+  void applyRecoversToAConsistentPositionAfterAFaultAtEveryStep(Mode mode) throws Exception {
+    Path primaryDir = tmp.resolve("primary");
+    Path base = tmp.resolve("replica-base");
+    try (SqliteMirror sqlite =
+            new SqliteMirror(Files.createDirectories(tmp.resolve("sql")), mode, 4096, 5);
+        Store p = StoreTesting.open(primaryDir, true)) {
+      Db db = p.create("app.db");
+      SqliteMirror.run(db, sqlite.init());
+      for (int i = 0; i < 4; i++) {
+        SqliteMirror.run(db, sqlite.randomTx());
+      }
+      List<LtxFileName> files = db.ltxFiles();
+      LtxFileName last = files.get(files.size() - 1);
+      Pos before;
+      try (Store r = StoreTesting.open(base, false)) {
+        Db target = r.create("app.db");
+        for (LtxFileName n : files.subList(0, files.size() - 1)) {
+          try (InputStream in = Files.newInputStream(db.ltxPath(n))) {
+            target.apply(in);
+          }
+        }
+        before = target.pos();
+      }
+      Pos after = db.pos();
+      FaultyFileOps recorder = new FaultyFileOps();
+      copyTree(base, tmp.resolve("clean"));
+      try (Store r = openFaulty(tmp.resolve("clean"), false, recorder);
+          InputStream in = Files.newInputStream(db.ltxPath(last))) {
+        recorder.clear();
+        assertThat(r.db("app.db").orElseThrow().apply(in)).isEqualTo(after);
+      }
+      List<String> steps = recorder.mutations();
+      assertThat(steps).anyMatch(l -> l.startsWith("APPLY:DB_WRITE"));
+      for (int i = 0; i < steps.size(); i++) {
+        for (Action action : Action.values()) {
+          Path dir = tmp.resolve("trial-" + i + "-" + action);
+          copyTree(base, dir);
+          FaultyFileOps ops = new FaultyFileOps();
+          Store r = openFaulty(dir, false, ops);
+          ops.arm(i, action);
+          try (InputStream in = Files.newInputStream(db.ltxPath(last))) {
+            r.db("app.db").orElseThrow().apply(in);
+          } catch (Exception | FaultyFileOps.Crash expected) {
+            // The stream saw the failure, or the process died here.
+          }
+          if (!ops.crashed()) {
+            r.close();
+          }
+          checkRecovered(dir, Set.of(before, after), steps.get(i) + " " + action);
+        }
+      }
+    }
+  }
+
+  private void checkRecovered(Path dir, Set<Pos> allowed, String trial) throws Exception {
+    try (Store s = StoreTesting.open(dir, true)) {
+      Db db = s.db("app.db").orElseThrow();
+      Pos pos = db.pos();
+      Path file = db.path(FileKind.DATABASE);
+      assertThat(allowed.stream().map(Pos::postApplyChecksum))
+          .as("content before or after the transaction: %s", trial)
+          .contains(pos.postApplyChecksum());
+      assertThat(checksumFromScratch(file))
+          .as("checksum of the file: %s", trial)
+          .isEqualTo(pos.postApplyChecksum());
+      List<LtxFileName> files = db.ltxFiles();
+      LtxFileName last = files.get(files.size() - 1);
+      assertThat(last.maxTxid()).as("last ltx file: %s", trial).isEqualTo(pos.txid());
+      try (InputStream in = Files.newInputStream(db.ltxPath(last))) {
+        LtxTrailer t = LtxDecoder.open(in).verify();
+        assertThat(t.postApplyChecksum())
+            .as("last ltx post: %s", trial)
+            .isEqualTo(pos.postApplyChecksum());
+      }
+      assertThat(integrityCheck(file, tmp.resolve("scratch"))).as(trial).isEqualTo("ok");
+      try (Store replay =
+          StoreTesting.open(dir.resolveSibling(dir.getFileName() + "-replay"), false)) {
+        Db copy = replay.create("app.db");
+        StoreTesting.applyAll(db, copy);
+        assertThat(bytes(copy.path(FileKind.DATABASE)))
+            .as("replayed chain: %s", trial)
+            .isEqualTo(bytes(file));
+      }
+    }
+  }
+}
