@@ -1,5 +1,6 @@
 package dev.replicafs.replication.replica;
 
+import dev.replicafs.replication.ltx.LtxDecoder;
 import dev.replicafs.replication.ltx.LtxFileName;
 import dev.replicafs.replication.ltx.LtxHeader;
 import dev.replicafs.replication.ltx.Pos;
@@ -8,10 +9,14 @@ import dev.replicafs.replication.store.Db;
 import dev.replicafs.replication.store.Store;
 import dev.replicafs.replication.stream.StreamFrame;
 import dev.replicafs.replication.stream.StreamProtocolException;
+import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.SequenceInputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,10 +71,13 @@ final class LtxFrameApplier {
         h.isSnapshot() && db != null && Long.compareUnsigned(before.txid(), h.maxTxid()) >= 0
             ? db.ltxFiles()
             : List.of();
+    Pos after;
+    InputStream file = new SequenceInputStream(new ByteArrayInputStream(head), body);
     if (db == null) {
-      db = store.create(name);
+      after = applyNew(name, file);
+    } else {
+      after = db.apply(file);
     }
-    Pos after = db.apply(new SequenceInputStream(new ByteArrayInputStream(head), body));
     lag.observe(h.timestamp());
     if (h.isSnapshot() && !before.isZero() && diverged(before, after)) {
       log.warn(
@@ -85,6 +93,27 @@ final class LtxFrameApplier {
       log.debug("applied ltx: db={} file={} pos={}", name, LtxFileName.of(h), after);
     }
     return after;
+  }
+
+  /**
+   * A database this replica does not have yet is created only once its first file arrived whole and
+   * verified, so a broken stream leaves no empty database behind.
+   */
+  private Pos applyNew(String name, InputStream file) throws IOException {
+    Path tmp = Files.createTempFile(store.dataDir(), ".receive-", ".ltx.tmp");
+    try {
+      try (OutputStream out = Files.newOutputStream(tmp)) {
+        file.transferTo(out);
+      }
+      try (InputStream in = new BufferedInputStream(Files.newInputStream(tmp), 1 << 16)) {
+        LtxDecoder.open(in).verify();
+      }
+      try (InputStream in = Files.newInputStream(tmp)) {
+        return store.create(name).apply(in);
+      }
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
   }
 
   private static boolean diverged(Pos before, Pos after) {

@@ -1,12 +1,15 @@
 package dev.replicafs.replication.replica;
 
 import dev.replicafs.lease.ClusterId;
+import dev.replicafs.replication.http.NodeApiException;
 import dev.replicafs.replication.http.NodeClient;
 import dev.replicafs.replication.ltx.Pos;
 import dev.replicafs.replication.store.Db;
 import dev.replicafs.replication.store.Store;
+import dev.replicafs.replication.store.StoreException;
 import dev.replicafs.replication.stream.PositionMap;
 import dev.replicafs.replication.stream.StreamFrame;
+import dev.replicafs.replication.stream.StreamProtocolException;
 import dev.replicafs.replication.stream.StreamReader;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -52,6 +55,7 @@ public final class ReplicaClient implements AutoCloseable {
   private final Thread thread;
   private volatile ProgressInputStream current;
   private volatile boolean ready;
+  private volatile String lastError;
   private volatile boolean closed;
 
   public ReplicaClient(
@@ -94,6 +98,11 @@ public final class ReplicaClient implements AutoCloseable {
     return lag.lag();
   }
 
+  /** The message of the last failure that ended a stream, if any (for operators and tests). */
+  public java.util.Optional<String> lastError() {
+    return java.util.Optional.ofNullable(lastError);
+  }
+
   /** The primary this client streams from. */
   public NodeClient primary() {
     return primary;
@@ -110,6 +119,7 @@ public final class ReplicaClient implements AutoCloseable {
         return;
       } catch (IOException | RuntimeException e) {
         if (!closed) {
+          lastError = describe(e);
           log.warn(
               "replication stream failed, reconnecting: primary={} delay={} reason={}",
               primary.base(),
@@ -218,6 +228,22 @@ public final class ReplicaClient implements AutoCloseable {
               + id
               + "; refusing to replicate (use a fresh data directory to join that cluster)");
     }
+  }
+
+  /** A one-line reason: protocol and position errors as they are, transport errors named so. */
+  private static String describe(Exception e) {
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    if (e instanceof StreamProtocolException
+        || e instanceof ClusterMismatchException
+        || e instanceof PositionMismatchException
+        || e instanceof NodeApiException
+        || e instanceof StoreException) {
+      return message;
+    }
+    Throwable cause = e.getCause();
+    return "lost the stream from the primary: "
+        + message
+        + (cause != null && cause.getMessage() != null ? " (" + cause.getMessage() + ")" : "");
   }
 
   private void checkIdle() {
