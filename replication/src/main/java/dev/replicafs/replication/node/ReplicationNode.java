@@ -44,20 +44,27 @@ public final class ReplicationNode implements RoleView, AutoCloseable {
   /**
    * Starts the node API server; the node has no role until one of the role calls.
    *
-   * @param self this node's hostname and advertise URL (what others see when it is primary)
+   * @param hostname {@code lease.hostname}: this node's name as others see it when it is primary
+   * @param advertiseUrl {@code lease.advertise-url}; empty = the server's own loopback URL (tests)
    */
   public ReplicationNode(
       Store store,
       NodeServer.Options serverOptions,
       ReplicaOptions replicaOptions,
-      PrimaryInfo self,
+      String hostname,
+      Optional<URI> advertiseUrl,
       Clock clock) {
     this.store = store;
-    this.self = self;
     this.replicaOptions = replicaOptions;
     this.clock = clock;
     this.nodeId = serverOptions.nodeId();
     this.server = new NodeServer(serverOptions, store, this, clock);
+    this.self = new PrimaryInfo(hostname, advertiseUrl.orElse(server.url()).toString());
+  }
+
+  /** This node's hostname and advertise URL. */
+  public PrimaryInfo self() {
+    return self;
   }
 
   /** This node takes writes and serves streams. */

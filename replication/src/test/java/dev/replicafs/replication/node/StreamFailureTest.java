@@ -43,7 +43,10 @@ class StreamFailureTest {
         ReplicaClient client = r.node.replica().orElseThrow();
         Await.until("first stream cut", () -> proxy.cuts() >= 1);
         ReplicationTest.awaitConverged(p, "app.db", r);
-        assertThat(client.lastError()).get().asString().contains("lost the stream from the primary");
+        assertThat(client.lastError())
+            .get()
+            .asString()
+            .contains("lost the stream from the primary");
 
         proxy.cutAll();
         for (int i = 0; i < 20; i++) {

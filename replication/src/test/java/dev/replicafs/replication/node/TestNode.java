@@ -48,7 +48,8 @@ final class TestNode implements AutoCloseable {
             store,
             NodeServer.Options.loopback(id),
             ro,
-            new PrimaryInfo("node-" + id, "http://127.0.0.1:0"),
+            "node-" + id,
+            java.util.Optional.empty(),
             Clock.systemUTC());
     return new TestNode(dir, id, store, node);
   }
@@ -59,7 +60,7 @@ final class TestNode implements AutoCloseable {
 
   /** This node's info as a primary, with its real URL. */
   PrimaryInfo info() {
-    return new PrimaryInfo("node-" + id, node.server().url().toString());
+    return node.self();
   }
 
   Db db(String name) {
