@@ -214,6 +214,27 @@ class ReplicationTest {
     }
   }
 
+  @Test
+  void demotionEndsOpenStreamsAndTheOldPrimaryRefusesNewOnes() throws Exception {
+    try (TestNode p = TestNode.open(tmp.resolve("p"), 1);
+        TestNode r = TestNode.open(tmp.resolve("r"), 2)) {
+      p.node.becomePrimary();
+      r.node.becomeReplica(p.info());
+      Db db = p.store.create("app.db");
+      try (SqliteWorkload w = SqliteWorkload.start(db, tmp.resolve("w"), Mode.DELETE, 9, true)) {
+        w.randomTx();
+      }
+      awaitConverged(p, "app.db", r);
+      var client = r.node.replica().orElseThrow();
+      Await.until("replica ready", client::isReady);
+      p.node.becomeReplica(r.info());
+      Await.until(
+          "the old primary refuses the reconnect",
+          () -> client.lastError().map(e -> e.contains("503")).orElse(false));
+      assertThat(client.lastError().get()).contains("not the primary");
+    }
+  }
+
   static void awaitConverged(TestNode primary, String name, TestNode... replicas)
       throws InterruptedException {
     Db db = primary.db(name);
