@@ -51,6 +51,11 @@ public final class SqliteWorkload implements AutoCloseable {
     SqliteMirror.run(db, mirror.tx(sql));
   }
 
+  /** Statements outside a transaction on the scratch database (pragmas); no seam calls. */
+  public void exec(String... sql) throws SQLException {
+    mirror.exec(sql);
+  }
+
   /** VACUUM. */
   public void vacuum() throws IOException, SQLException {
     SqliteMirror.run(db, mirror.vacuum());
