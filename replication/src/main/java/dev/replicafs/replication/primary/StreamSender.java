@@ -3,13 +3,13 @@ package dev.replicafs.replication.primary;
 import dev.replicafs.replication.ltx.LtxDecoder;
 import dev.replicafs.replication.ltx.LtxFileName;
 import dev.replicafs.replication.ltx.LtxHeader;
-import dev.replicafs.replication.ltx.LtxTrailer;
 import dev.replicafs.replication.ltx.Pos;
 import dev.replicafs.replication.store.Db;
 import dev.replicafs.replication.store.Store;
 import dev.replicafs.replication.stream.StreamFrame;
 import dev.replicafs.replication.stream.StreamWriter;
 import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -49,6 +49,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class StreamSender {
   private static final Logger log = LoggerFactory.getLogger(StreamSender.class);
+  private static final long SMALL_FILE = 1 << 20;
 
   private final Store store;
   private final DirtySet dirty;
@@ -163,18 +164,30 @@ public final class StreamSender {
     }
   }
 
-  /** Sends {@code <txid+1>-<txid+1>.ltx} if it exists and continues {@code at}. */
+  /**
+   * Sends {@code <txid+1>-<txid+1>.ltx} if it exists and continues {@code at}. A file up to 1 MiB
+   * (nearly every transaction) is read once into memory, verified from there and sent from there; a
+   * larger one is verified in one pass and streamed in a second.
+   */
   private boolean sendNext(Db db, Pos at) throws IOException {
     long next = at.txid() + 1;
     Path path = db.ltxPath(new LtxFileName(next, next));
-    LtxHeader header;
-    LtxTrailer trailer;
+    byte[] small = null;
+    LtxDecoder dec;
     long size;
-    try (InputStream in = new BufferedInputStream(Files.newInputStream(path), 1 << 16)) {
-      LtxDecoder dec = LtxDecoder.open(in);
-      trailer = dec.verify();
-      header = dec.header();
+    try {
       size = Files.size(path);
+      if (size <= SMALL_FILE) {
+        small = Files.readAllBytes(path);
+        size = small.length;
+        dec = LtxDecoder.open(new ByteArrayInputStream(small));
+        dec.verify();
+      } else {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(path), 1 << 16)) {
+          dec = LtxDecoder.open(in);
+          dec.verify();
+        }
+      }
     } catch (NoSuchFileException e) {
       log.info(
           "next ltx file is gone (retention), sending a snapshot: peer={} db={} txid={}",
@@ -183,20 +196,26 @@ public final class StreamSender {
           String.format("%016x", next));
       return false;
     }
+    LtxHeader header = dec.header();
     if (header.preApplyChecksum() != at.postApplyChecksum()) {
       log.warn(
-          "next ltx file does not continue the replica's checksum, sending a snapshot: peer={} db={} pos={}",
+          "next ltx file does not continue the replica's checksum, sending a snapshot:"
+              + " peer={} db={} pos={}",
           peer,
           db.name(),
           at);
       return false;
     }
     OutputStream body = out.writeLtx(db.name(), size);
-    try (InputStream in = Files.newInputStream(path)) {
-      in.transferTo(body);
+    if (small != null) {
+      body.write(small);
+    } else {
+      try (InputStream in = Files.newInputStream(path)) {
+        in.transferTo(body);
+      }
     }
     body.close();
-    sent.put(db.name(), trailer.postApplyPos(header));
+    sent.put(db.name(), dec.trailer().postApplyPos(header));
     observer.ltxSent(db.name(), false, size);
     return true;
   }

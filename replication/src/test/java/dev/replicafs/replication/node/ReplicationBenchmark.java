@@ -3,6 +3,7 @@ package dev.replicafs.replication.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.replicafs.replication.http.NodeClient;
+import dev.replicafs.replication.ltx.LtxHeader;
 import dev.replicafs.replication.ltx.Pos;
 import dev.replicafs.replication.store.Db;
 import dev.replicafs.replication.store.PositionEvent;
@@ -62,6 +63,8 @@ class ReplicationBenchmark {
           applied.add(m);
         }
         Db db = p.store.create("bench.db");
+        Map<Long, Long> received = new ConcurrentHashMap<>();
+        Thread raw = rawSubscriber(p, received);
         int seconds = 10;
         int total = rate * seconds;
         long achievedNanos;
@@ -97,6 +100,17 @@ class ReplicationBenchmark {
         }
         Collections.sort(lags);
         assertThat(lags).hasSize(2 * total);
+        Await.until(
+            "raw subscriber received every frame",
+            () -> received.keySet().containsAll(committed.keySet()));
+        raw.interrupt();
+        List<Long> wire = new ArrayList<>();
+        committed.forEach((txid, at) -> wire.add(received.get(txid) - at));
+        Collections.sort(wire);
+        System.out.printf(
+            "  transport only (commit to LTX frame fully received by a third, non-applying"
+                + " subscriber): p50=%.2f ms p99=%.2f ms%n",
+            pct(wire, 0.50) / 1e6, pct(wire, 0.99) / 1e6);
         System.out.printf(
             "replication lag @%d tx/s target (achieved %.0f tx/s, %d tx, 2 replicas): p50=%.2f ms"
                 + " p99=%.2f ms max=%.2f ms%n",
@@ -175,6 +189,41 @@ class ReplicationBenchmark {
           streamed,
           size / 1e6 / (applyNanos / 1e9));
     }
+  }
+
+  /** Reads the stream like a replica but only timestamps each LTX frame's arrival by TXID. */
+  private static Thread rawSubscriber(TestNode p, Map<Long, Long> received) {
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                NodeClient.StreamResponse res =
+                    new NodeClient(p.node.server().url(), 7)
+                        .openStream(
+                            PositionMap.of(Map.<String, Pos>of()), Set.of(), Optional.empty());
+                try (InputStream in = res.body()) {
+                  StreamReader reader = new StreamReader(new BufferedInputStream(in, 1 << 16));
+                  reader.readPreamble();
+                  byte[] buf = new byte[1 << 16];
+                  while (!Thread.currentThread().isInterrupted()) {
+                    if (reader.next() instanceof StreamFrame.Ltx) {
+                      InputStream body = reader.ltxBody();
+                      LtxHeader h = LtxHeader.decode(body.readNBytes(LtxHeader.SIZE), 0, true);
+                      while (body.read(buf) != -1) {
+                        // drain to the end marker
+                      }
+                      received.put(h.maxTxid(), System.nanoTime());
+                    }
+                  }
+                }
+              } catch (Exception e) {
+                // interrupted at the end of the run
+              }
+            },
+            "bench-raw-subscriber");
+    t.setDaemon(true);
+    t.start();
+    return t;
   }
 
   private static double pct(List<Long> sorted, double q) {
