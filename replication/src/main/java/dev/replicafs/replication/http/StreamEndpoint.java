@@ -57,11 +57,23 @@ final class StreamEndpoint implements Endpoint.Body {
       throw new ApiException(503, "this node is not the primary; stream from the primary instead");
     }
     String peer = exchange.getRequestHeaders().getFirst(NodeHeaders.NODE_ID);
+    if (peer != null && !peer.matches("[0-9A-F]{16}")) {
+      throw ApiException.badRequest(
+          "malformed " + NodeHeaders.NODE_ID + " header: expected 16 uppercase hex digits");
+    }
+    String theirs = exchange.getRequestHeaders().getFirst(NodeHeaders.CLUSTER_ID);
+    if (theirs != null) {
+      try {
+        new ClusterId(theirs);
+      } catch (IllegalArgumentException e) {
+        throw ApiException.badRequest(
+            "malformed " + NodeHeaders.CLUSTER_ID + " header: " + e.getMessage());
+      }
+    }
     if (nodeId.equals(peer)) {
       throw ApiException.badRequest("cannot stream from self (node " + nodeId + ")");
     }
     String cluster = ensureClusterId();
-    String theirs = exchange.getRequestHeaders().getFirst(NodeHeaders.CLUSTER_ID);
     if (theirs != null && !theirs.equals(cluster)) {
       throw new ApiException(
           409,

@@ -17,9 +17,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -51,9 +48,8 @@ public final class ReplicaClient implements AutoCloseable {
   private final LtxFrameApplier applier;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition wake = lock.newCondition();
-  private final ScheduledExecutorService watchdog;
+  private final IdleWatchdog watchdog;
   private final Thread thread;
-  private volatile ProgressInputStream current;
   private volatile boolean ready;
   private volatile String lastError;
   private volatile boolean closed;
@@ -72,19 +68,11 @@ public final class ReplicaClient implements AutoCloseable {
     this.applier = new LtxFrameApplier(store, options, lag);
     this.thread = new Thread(this::loop, "replicafs-replica");
     this.thread.setDaemon(true);
-    this.watchdog =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "replicafs-replica-watchdog");
-              t.setDaemon(true);
-              return t;
-            });
+    this.watchdog = new IdleWatchdog(options.idleTimeout(), primary.base().toString());
   }
 
   /** Starts replicating in the background. */
   public void start() {
-    long every = Math.max(100, options.idleTimeout().toMillis() / 4);
-    watchdog.scheduleWithFixedDelay(this::checkIdle, every, every, TimeUnit.MILLISECONDS);
     thread.start();
   }
 
@@ -152,7 +140,7 @@ public final class ReplicaClient implements AutoCloseable {
     Optional<String> local = store.clusterId();
     NodeClient.StreamResponse res = primary.openStream(positions(), options.databases(), local);
     ProgressInputStream in = new ProgressInputStream(res.body());
-    current = in;
+    watchdog.watch(in);
     boolean reachedReady = false;
     try {
       checkCluster(local, res.clusterId());
@@ -186,7 +174,7 @@ public final class ReplicaClient implements AutoCloseable {
       }
       return reachedReady;
     } finally {
-      current = null;
+      watchdog.watch(null);
       in.close();
     }
   }
@@ -246,22 +234,6 @@ public final class ReplicaClient implements AutoCloseable {
         + (cause != null && cause.getMessage() != null ? " (" + cause.getMessage() + ")" : "");
   }
 
-  private void checkIdle() {
-    ProgressInputStream in = current;
-    if (in != null && in.idleNanos() > options.idleTimeout().toNanos()) {
-      log.warn(
-          "no data from the primary, dropping the stream: primary={} idle={}",
-          primary.base(),
-          options.idleTimeout());
-      current = null;
-      try {
-        in.close();
-      } catch (IOException e) {
-        log.debug("closing idle stream failed: primary={}", primary.base(), e);
-      }
-    }
-  }
-
   private void pause(Duration delay) {
     lock.lock();
     try {
@@ -289,15 +261,8 @@ public final class ReplicaClient implements AutoCloseable {
     } finally {
       lock.unlock();
     }
-    watchdog.shutdownNow();
-    ProgressInputStream in = current;
-    if (in != null) {
-      try {
-        in.close();
-      } catch (IOException e) {
-        log.debug("closing stream failed: primary={}", primary.base(), e);
-      }
-    }
+    watchdog.closeWatched();
+    watchdog.close();
     try {
       thread.join(10_000);
     } catch (InterruptedException e) {

@@ -106,6 +106,14 @@ class NodeApiTest {
         409,
         "cluster ID mismatch");
     expect(post(replica, "/stream", empty, Map.of()), 503, "not the primary");
+    expect(
+        post(primary, "/stream", empty, Map.of(NodeHeaders.NODE_ID, "../../x")),
+        400,
+        "malformed ReplicaFS-Node-Id header");
+    expect(
+        post(primary, "/stream", empty, Map.of(NodeHeaders.CLUSTER_ID, "LFSC'; drop")),
+        400,
+        "malformed ReplicaFS-Cluster-Id header");
     expect(get(primary, "/export"), 400, "missing query parameter: name");
     expect(get(primary, "/export?name=..%2F..%2Fetc%2Fpasswd"), 400, "invalid database name");
     expect(get(primary, "/export?name=missing.db"), 404, "database not found: missing.db");
