@@ -88,25 +88,40 @@ class ReplicationTest {
   }
 
   @Test
-  void replicaRestartedResumesFromItsPositionWithoutASnapshot() throws Exception {
+  void replicaRestartedMidStreamResumesFromItsPositionWithoutASnapshot() throws Exception {
     Path rdir = tmp.resolve("r");
     try (TestNode p = TestNode.open(tmp.resolve("p"), 1)) {
       p.node.becomePrimary();
       Db db = p.store.create("app.db");
       try (SqliteWorkload w = SqliteWorkload.start(db, tmp.resolve("w"), Mode.WAL, 3, true)) {
         w.randomTx();
+        java.util.concurrent.atomic.AtomicReference<Exception> failed =
+            new java.util.concurrent.atomic.AtomicReference<>();
+        Thread writer =
+            new Thread(
+                () -> {
+                  try {
+                    for (int i = 0; i < 60; i++) {
+                      w.randomTx();
+                    }
+                  } catch (Exception e) {
+                    failed.set(e);
+                  }
+                },
+                "test-writer");
         try (TestNode r = TestNode.open(rdir, 2)) {
           r.node.becomeReplica(p.info());
           awaitConverged(p, "app.db", r);
-          for (int i = 0; i < 5; i++) {
-            w.randomTx();
-          }
-        }
-        for (int i = 0; i < 10; i++) {
-          w.randomTx();
-        }
+          long start = db.pos().txid();
+          writer.start();
+          Await.until(
+              "replica applied some of the stream",
+              () -> r.db("app.db").pos().txid() >= start + 10);
+        } // stopped while the primary keeps committing and streaming
         try (TestNode r = TestNode.open(rdir, 2)) {
           r.node.becomeReplica(p.info());
+          writer.join(60_000);
+          assertThat(failed.get()).isNull();
           awaitConverged(p, "app.db", r);
           LtxChain.verify(r.db("app.db"));
         }
