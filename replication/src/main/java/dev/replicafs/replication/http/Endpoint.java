@@ -1,0 +1,93 @@
+package dev.replicafs.replication.http;
+
+import dev.replicafs.replication.store.InvalidDatabaseNameException;
+import dev.replicafs.replication.store.NotFoundException;
+import dev.replicafs.replication.store.Store;
+import dev.replicafs.replication.stream.StreamProtocolException;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one endpoint on a worker thread in blocking mode, adds the identity headers to every
+ * response, and is the single place where exceptions become statuses: {@link ApiException} keeps
+ * its status, an invalid name or malformed body is 400, an unknown database 404, anything else 500
+ * with a one-line message. A failure after the response started only closes the connection.
+ */
+final class Endpoint implements HttpHandler {
+  private static final Logger log = LoggerFactory.getLogger(Endpoint.class);
+  private static final HttpString NODE_ID = new HttpString(NodeHeaders.NODE_ID);
+  private static final HttpString CLUSTER_ID = new HttpString(NodeHeaders.CLUSTER_ID);
+
+  /** The endpoint's own work. */
+  @FunctionalInterface
+  interface Body {
+    void handle(HttpServerExchange exchange) throws Exception;
+  }
+
+  private final String nodeId;
+  private final Store store;
+  private final Body body;
+
+  Endpoint(String nodeId, Store store, Body body) {
+    this.nodeId = nodeId;
+    this.store = store;
+    this.body = body;
+  }
+
+  @Override
+  public void handleRequest(HttpServerExchange exchange) {
+    if (exchange.isInIoThread()) {
+      exchange.dispatch(this);
+      return;
+    }
+    exchange.startBlocking();
+    try {
+      identify(exchange, nodeId, store);
+      body.handle(exchange);
+    } catch (ApiException e) {
+      fail(exchange, e.status(), e.getMessage());
+    } catch (InvalidDatabaseNameException | StreamProtocolException e) {
+      fail(exchange, 400, e.getMessage());
+    } catch (NotFoundException e) {
+      fail(exchange, 404, e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      fail(exchange, 503, "node is shutting down");
+    } catch (Exception e) {
+      if (!exchange.isResponseStarted()) {
+        log.warn("request failed: path={} reason={}", exchange.getRequestPath(), e.toString());
+      } else {
+        log.info("response aborted: path={} reason={}", exchange.getRequestPath(), e.toString());
+      }
+      fail(exchange, 500, "internal error: " + e.getMessage());
+    } finally {
+      exchange.endExchange();
+    }
+  }
+
+  static void identify(HttpServerExchange exchange, String nodeId, Store store) throws IOException {
+    exchange.getResponseHeaders().put(NODE_ID, nodeId);
+    store.clusterId().ifPresent(id -> exchange.getResponseHeaders().put(CLUSTER_ID, id));
+  }
+
+  static void fail(HttpServerExchange exchange, int status, String message) {
+    if (exchange.isResponseStarted()) {
+      org.xnio.IoUtils.safeClose(exchange.getConnection());
+      return;
+    }
+    exchange.setStatusCode(status);
+    exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; charset=utf-8");
+    byte[] bytes = (message + "\n").getBytes(StandardCharsets.UTF_8);
+    try {
+      exchange.getOutputStream().write(bytes);
+    } catch (IOException e) {
+      org.xnio.IoUtils.safeClose(exchange.getConnection());
+    }
+  }
+}

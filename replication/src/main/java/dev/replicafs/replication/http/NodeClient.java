@@ -1,0 +1,143 @@
+package dev.replicafs.replication.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.replicafs.replication.stream.PositionMap;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The node API client (JDK {@link HttpClient}, HTTP/1.1). Every request carries this node's ID and,
+ * when known, its cluster ID; every error status becomes a {@link NodeApiException} carrying the
+ * peer's message.
+ */
+public final class NodeClient {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int MAX_ERROR_BYTES = 4096;
+
+  private final URI base;
+  private final String nodeId;
+  private final HttpClient http;
+
+  /**
+   * @param base the peer's node API URL, e.g. {@code http://node-a:20202}
+   * @param nodeId this node's ID
+   */
+  public NodeClient(URI base, long nodeId) {
+    String s = base.toString();
+    this.base = URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
+    this.nodeId = NodeHeaders.nodeId(nodeId);
+    this.http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+  }
+
+  /** The peer's URL. */
+  public URI base() {
+    return base;
+  }
+
+  /** An open replication stream: its body and the primary's identity headers. */
+  public record StreamResponse(InputStream body, Optional<String> clusterId, String nodeId) {}
+
+  /**
+   * Posts the position map to {@code /stream}.
+   *
+   * @param filter the databases wanted; empty = all
+   */
+  public StreamResponse openStream(
+      PositionMap positions, Set<String> filter, Optional<String> clusterId)
+      throws IOException, InterruptedException {
+    String query =
+        filter.isEmpty() ? "" : "?filter=" + encode(String.join(",", new TreeSet<>(filter)));
+    HttpRequest.Builder req =
+        request("/stream" + query, clusterId)
+            .header("Content-Type", NodeHeaders.POSITION_MAP_TYPE)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(positions.encode()));
+    HttpResponse<InputStream> res =
+        http.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
+    check(res);
+    return new StreamResponse(
+        res.body(),
+        res.headers().firstValue(NodeHeaders.CLUSTER_ID),
+        res.headers().firstValue(NodeHeaders.NODE_ID).orElse("?"));
+  }
+
+  /** {@code GET /info} as a JSON tree. */
+  public JsonNode info() throws IOException, InterruptedException {
+    HttpResponse<InputStream> res =
+        http.send(
+            request("/info", Optional.empty()).GET().build(),
+            HttpResponse.BodyHandlers.ofInputStream());
+    check(res);
+    try (InputStream in = res.body()) {
+      return JSON.readTree(in);
+    }
+  }
+
+  /** {@code GET /export?name=}: copies the database into {@code out}; returns its TXID header. */
+  public String export(String name, OutputStream out) throws IOException, InterruptedException {
+    HttpResponse<InputStream> res =
+        http.send(
+            request("/export?name=" + encode(name), Optional.empty()).GET().build(),
+            HttpResponse.BodyHandlers.ofInputStream());
+    check(res);
+    try (InputStream in = res.body()) {
+      in.transferTo(out);
+    }
+    return res.headers().firstValue(NodeHeaders.TXID).orElse("");
+  }
+
+  /** {@code POST /import?name=} with the file as body; returns the JSON answer. */
+  public JsonNode importDatabase(String name, Path file) throws IOException, InterruptedException {
+    HttpResponse<InputStream> res =
+        http.send(
+            request("/import?name=" + encode(name), Optional.empty())
+                .header("Content-Type", "application/vnd.sqlite3")
+                .POST(HttpRequest.BodyPublishers.ofFile(file))
+                .build(),
+            HttpResponse.BodyHandlers.ofInputStream());
+    check(res);
+    try (InputStream in = res.body()) {
+      return JSON.readTree(in);
+    }
+  }
+
+  private HttpRequest.Builder request(String pathAndQuery, Optional<String> clusterId) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(base + pathAndQuery)).header(NodeHeaders.NODE_ID, nodeId);
+    clusterId.ifPresent(id -> b.header(NodeHeaders.CLUSTER_ID, id));
+    return b;
+  }
+
+  private static void check(HttpResponse<InputStream> res) throws IOException {
+    if (res.statusCode() == 200) {
+      return;
+    }
+    String message;
+    try (InputStream in = res.body()) {
+      message = new String(in.readNBytes(MAX_ERROR_BYTES), StandardCharsets.UTF_8).strip();
+    }
+    throw new NodeApiException(
+        res.statusCode(),
+        res.request().uri().getPath() + " answered " + res.statusCode() + ": " + message);
+  }
+
+  private static String encode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+}

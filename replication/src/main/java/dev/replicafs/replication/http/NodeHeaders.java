@@ -1,0 +1,28 @@
+package dev.replicafs.replication.http;
+
+import java.util.HexFormat;
+
+/** Header names and value formats shared by the node API server and client. */
+public final class NodeHeaders {
+  /** The sender's node ID, 16 uppercase hex digits. */
+  public static final String NODE_ID = "ReplicaFS-Node-Id";
+
+  /** The sender's cluster ID ({@code LFSC} + 16 uppercase hex), once it has one. */
+  public static final String CLUSTER_ID = "ReplicaFS-Cluster-Id";
+
+  /** The TXID an export is consistent with, 16 lowercase hex digits. */
+  public static final String TXID = "ReplicaFS-TXID";
+
+  /** Content type of the replication stream. */
+  public static final String STREAM_TYPE = "application/vnd.replicafs.stream";
+
+  /** Content type of the position map. */
+  public static final String POSITION_MAP_TYPE = "application/vnd.replicafs.position-map";
+
+  private NodeHeaders() {}
+
+  /** A node ID as it travels in headers. */
+  public static String nodeId(long id) {
+    return HexFormat.of().withUpperCase().toHexDigits(id);
+  }
+}

@@ -1,0 +1,198 @@
+package dev.replicafs.replication.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.replicafs.lease.PrimaryInfo;
+import dev.replicafs.replication.primary.ChangeFeed;
+import dev.replicafs.replication.store.Store;
+import io.undertow.Handlers;
+import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.server.RoutingHandler;
+import io.undertow.util.Headers;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The node API server (Undertow, HTTP/1.1) on {@code http.addr}: {@code /info}, {@code /stream},
+ * {@code /export}, {@code /import}, {@code /events}, {@code /metrics} (docs/PROTOCOL.md). Every
+ * response carries the node and cluster ID headers; errors are one plain line with the status that
+ * fits (see {@link Endpoint}). Long-lived responses (streams, events) each hold one worker thread,
+ * so the worker pool is sized for them.
+ *
+ * <p>Closing ends every replica stream with END and every event feed, then stops the server;
+ * idempotent.
+ */
+public final class NodeServer implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int WORKER_THREADS = 64;
+
+  /**
+   * @param host the address to bind ({@code http.addr}'s host; empty = all)
+   * @param port the port ({@code http.addr}'s port; 0 = any free port, for tests)
+   * @param nodeId this node's ID
+   * @param candidate whether this node may become primary ({@code lease.candidate})
+   * @param heartbeat the stream heartbeat interval (1 s)
+   */
+  public record Options(String host, int port, long nodeId, boolean candidate, Duration heartbeat) {
+    public Options {
+      Objects.requireNonNull(host, "host");
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("http.addr port must be 0..65535: " + port);
+      }
+      if (heartbeat.isNegative() || heartbeat.isZero()) {
+        throw new IllegalArgumentException("heartbeat must be positive: " + heartbeat);
+      }
+    }
+
+    /** Loopback on a free port with a one-second heartbeat. */
+    public static Options loopback(long nodeId) {
+      return new Options("127.0.0.1", 0, nodeId, true, Duration.ofSeconds(1));
+    }
+  }
+
+  private final Options options;
+  private final Store store;
+  private final RoleView role;
+  private final String nodeId;
+  private final ChangeFeed feed;
+  private final EventHub events = new EventHub();
+  private final NodeMetrics metrics;
+  private final Undertow server;
+  private boolean closed;
+
+  /** Builds and starts the server. */
+  public NodeServer(Options options, Store store, RoleView role, Clock clock) {
+    this.options = options;
+    this.store = store;
+    this.role = role;
+    this.nodeId = NodeHeaders.nodeId(options.nodeId());
+    this.feed = new ChangeFeed(store);
+    this.metrics = new NodeMetrics(store, feed, role);
+    store.addListener(events);
+    store.addListener(metrics);
+    RoutingHandler routes =
+        Handlers.routing()
+            .get("/info", endpoint(this::info))
+            .post(
+                "/stream",
+                endpoint(
+                    new StreamEndpoint(store, feed, metrics, nodeId, clock, options.heartbeat())))
+            .get("/export", endpoint(new ExportEndpoint(store)))
+            .post("/import", endpoint(new ImportEndpoint(store, clock)))
+            .get("/events", endpoint(this::events))
+            .get("/metrics", endpoint(this::metrics))
+            .setFallbackHandler(
+                endpoint(
+                    ex -> {
+                      throw new ApiException(404, "no such endpoint: " + ex.getRequestPath());
+                    }))
+            .setInvalidMethodHandler(
+                endpoint(
+                    ex -> {
+                      throw new ApiException(
+                          405,
+                          "method "
+                              + ex.getRequestMethod()
+                              + " not allowed on "
+                              + ex.getRequestPath());
+                    }));
+    this.server =
+        Undertow.builder()
+            .addHttpListener(options.port(), options.host().isEmpty() ? "0.0.0.0" : options.host())
+            .setWorkerThreads(WORKER_THREADS)
+            .setServerOption(UndertowOptions.ENABLE_HTTP2, false)
+            .setHandler(routes)
+            .build();
+    server.start();
+  }
+
+  /** The bound port. */
+  public int port() {
+    return ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
+  }
+
+  /** The URL of this node's API on loopback (for tests and local tools). */
+  public URI url() {
+    String host = options.host().isEmpty() ? "127.0.0.1" : options.host();
+    return URI.create("http://" + host + ":" + port());
+  }
+
+  /** The {@code /events} feed, for role changes. */
+  public EventHub events() {
+    return events;
+  }
+
+  /** The change feed replica streams subscribe to. */
+  public ChangeFeed feed() {
+    return feed;
+  }
+
+  private Endpoint endpoint(Endpoint.Body body) {
+    return new Endpoint(nodeId, store, body);
+  }
+
+  private void info(HttpServerExchange exchange) throws IOException {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("nodeID", nodeId);
+    n.put("clusterID", store.clusterId().orElse(""));
+    n.put("isPrimary", store.isPrimary());
+    n.put("candidate", options.candidate());
+    Optional<PrimaryInfo> primary = role.primary();
+    if (primary.isPresent()) {
+      ObjectNode p = n.putObject("primary");
+      p.put("hostname", primary.get().hostname());
+      p.put("advertiseURL", primary.get().advertiseUrl());
+    }
+    exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
+    exchange.getOutputStream().write((n.toPrettyString() + "\n").getBytes(StandardCharsets.UTF_8));
+  }
+
+  private void events(HttpServerExchange exchange) throws Exception {
+    exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
+    String host = role.primary().map(PrimaryInfo::hostname).orElse("");
+    try (EventHub.Subscription sub = events.subscribe(store.isPrimary(), host)) {
+      OutputStream out = exchange.getOutputStream();
+      while (true) {
+        String line = sub.next(options.heartbeat().toMillis());
+        if (line != null) {
+          out.write(line.getBytes(StandardCharsets.UTF_8));
+          out.flush();
+        }
+      }
+    } catch (EventHub.EndedException e) {
+      if (e.overflowed) {
+        org.xnio.IoUtils.safeClose(exchange.getConnection());
+      }
+    }
+  }
+
+  private void metrics(HttpServerExchange exchange) throws IOException {
+    exchange
+        .getResponseHeaders()
+        .put(Headers.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+    metrics.write(exchange.getOutputStream());
+  }
+
+  /** Ends streams and event feeds, then stops the server; idempotent. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    feed.close();
+    events.close();
+    store.removeListener(events);
+    store.removeListener(metrics);
+    server.stop();
+  }
+}

@@ -1,0 +1,75 @@
+package dev.replicafs.replication.node;
+
+import dev.replicafs.lease.PrimaryInfo;
+import dev.replicafs.replication.http.NodeServer;
+import dev.replicafs.replication.replica.ReplicaOptions;
+import dev.replicafs.replication.store.Db;
+import dev.replicafs.replication.store.Store;
+import dev.replicafs.replication.store.StoreOptions;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Set;
+
+/** A real node for tests: a store on a temp data directory and its node API on loopback. */
+final class TestNode implements AutoCloseable {
+  final Path dir;
+  final long id;
+  final Store store;
+  final ReplicationNode node;
+
+  private TestNode(Path dir, long id, Store store, ReplicationNode node) {
+    this.dir = dir;
+    this.id = id;
+    this.store = store;
+    this.node = node;
+  }
+
+  static TestNode open(Path dir, long id, Duration retention, Set<String> databases)
+      throws IOException {
+    Store store =
+        Store.builder(StoreOptions.defaults(dir).withNodeId(id).withRetention(retention, 0))
+            .checksumThreads(1)
+            .fatalHandler(
+                (db, what, cause) -> {
+                  throw new AssertionError("fatal: db=" + db + " " + what, cause);
+                })
+            .open();
+    ReplicaOptions ro =
+        ReplicaOptions.defaults()
+            .withReconnectDelay(Duration.ofMillis(50))
+            .withDatabases(databases);
+    ro =
+        new ReplicaOptions(
+            ro.reconnectDelay(), Duration.ofMillis(400), Duration.ofSeconds(3), databases);
+    ReplicationNode node =
+        new ReplicationNode(
+            store,
+            NodeServer.Options.loopback(id),
+            ro,
+            "node-" + id,
+            java.util.Optional.empty(),
+            Clock.systemUTC());
+    return new TestNode(dir, id, store, node);
+  }
+
+  static TestNode open(Path dir, long id) throws IOException {
+    return open(dir, id, Duration.ofMinutes(10), Set.of());
+  }
+
+  /** This node's info as a primary, with its real URL. */
+  PrimaryInfo info() {
+    return node.self();
+  }
+
+  Db db(String name) {
+    return store.db(name).orElseThrow(() -> new AssertionError("no db " + name + " on node " + id));
+  }
+
+  @Override
+  public void close() throws IOException {
+    node.close();
+    store.close();
+  }
+}
