@@ -108,6 +108,15 @@ class RoleMachineEtcdTest {
     return among.stream().filter(RoleNode::isPrimary).findFirst().orElseThrow();
   }
 
+  /** When {@code node} first became PRIMARY (listeners run just after the state is set). */
+  private static Instant primaryAt(RoleNode node) throws InterruptedException {
+    Poll.until(
+        node.name + " primary recorded",
+        WAIT,
+        () -> node.firstTime(s -> s instanceof RoleState.Primary) != null);
+    return node.firstTime(s -> s instanceof RoleState.Primary);
+  }
+
   private static void awaitReplicaOf(RoleNode node, RoleNode primary) throws InterruptedException {
     Poll.until(
         node.name + " replica of " + primary.name,
@@ -145,8 +154,7 @@ class RoleMachineEtcdTest {
       Instant closed = MonotonicClock.system().instant();
       old.machine.close();
       RoleNode next = awaitOnePrimary(alive);
-      Duration takeover =
-          Duration.between(closed, next.firstTime(s -> s instanceof RoleState.Primary));
+      Duration takeover = Duration.between(closed, primaryAt(next));
       assertThat(takeover).as("close released the lease: no TTL wait").isLessThan(RoleNode.TTL);
       assertThat(old.store.isPrimary()).isFalse();
       assertThat(old.streams.serving).isFalse();
@@ -179,10 +187,11 @@ class RoleMachineEtcdTest {
     }
     assertThat(fenced).as("a refused writes").isNotNull();
     Poll.until("b primary", WAIT, b::isPrimary);
-    Instant bPrimary = b.firstTime(s -> s instanceof RoleState.Primary);
+    Instant bPrimary = primaryAt(b);
     assertThat(fenced).as("fence before the other node acquired").isBefore(bPrimary);
     assertThat(Duration.between(cut, fenced)).isLessThan(RoleNode.TTL);
-    assertThat(a.firstTime(s -> s instanceof RoleState.Fenced)).isNotNull();
+    Poll.until(
+        "a fenced recorded", WAIT, () -> a.firstTime(s -> s instanceof RoleState.Fenced) != null);
     assertThat(a.streams.serving).isFalse();
     // b needed the key to expire (a's lease was not released): at least the fence margin later
     assertThat(Duration.between(fenced, bPrimary)).isGreaterThan(Duration.ofMillis(100));
@@ -212,7 +221,7 @@ class RoleMachineEtcdTest {
     gate.complete(null);
     handoff.get(10, TimeUnit.SECONDS);
     Poll.until("b primary", WAIT, b::isPrimary);
-    Instant bPrimary = b.firstTime(s -> s instanceof RoleState.Primary);
+    Instant bPrimary = primaryAt(b);
     assertThat(bPrimary).isAfter(confirmed);
     assertThat(Duration.between(confirmed, bPrimary)).isLessThan(RoleNode.TTL);
     assertThat(b.store.isPrimary()).isTrue();
@@ -346,7 +355,11 @@ class RoleMachineEtcdTest {
     a.machine.demote().get(10, TimeUnit.SECONDS);
     assertThat(a.store.isPrimary()).isFalse();
     assertThat(a.machine.state()).isNotInstanceOf(RoleState.Primary.class);
-    Poll.until("a primary again", WAIT, a::isPrimary);
+    Poll.until(
+        "a primary again",
+        WAIT,
+        () ->
+            a.history().stream().filter(s -> s.state() instanceof RoleState.Primary).count() == 2);
     List<RoleNode.Seen> primaries =
         a.history().stream().filter(s -> s.state() instanceof RoleState.Primary).toList();
     Instant again = primaries.get(primaries.size() - 1).at();
@@ -360,7 +373,7 @@ class RoleMachineEtcdTest {
     Instant demotedAgain = MonotonicClock.system().instant();
     a.machine.demote().get(10, TimeUnit.SECONDS);
     Poll.until("b primary", WAIT, b::isPrimary);
-    assertThat(Duration.between(demotedAgain, b.firstTime(s -> s instanceof RoleState.Primary)))
+    assertThat(Duration.between(demotedAgain, primaryAt(b)))
         .as("released at once")
         .isLessThan(RoleNode.TTL);
     awaitReplicaOf(a, b);
