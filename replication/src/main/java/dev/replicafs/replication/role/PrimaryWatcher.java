@@ -19,25 +19,27 @@ import org.slf4j.LoggerFactory;
  * between two waits, or while the machine was busy, is never missed: a replica of a dead primary
  * always hears that the key is empty or names someone else.
  *
- * <p>An unreachable coordinator pauses the watch for {@code reconnect-delay}. Each (belief,
- * observation) pair is reported once.
+ * <p>An unreachable coordinator pauses the watch for {@code reconnect-delay}. Each observation is
+ * reported once per belief: the machine sets a new {@link Belief} (a new version, even with the
+ * same primary) on every transition, which re-arms reporting.
  */
 final class PrimaryWatcher implements AutoCloseable {
+
+  /** What the machine believes the key holds; {@code version} grows with every update. */
+  record Belief(long version, Optional<PrimaryInfo> primary) {}
+
   private static final Logger LOG = LoggerFactory.getLogger(PrimaryWatcher.class);
   private static final Duration WAIT = Duration.ofSeconds(1);
 
   private final Leaser leaser;
-  private final Supplier<Optional<PrimaryInfo>> belief;
+  private final Supplier<Belief> belief;
   private final Consumer<RoleInput> sink;
   private final Duration reconnectDelay;
   private final Thread thread;
   private volatile boolean closed;
 
   PrimaryWatcher(
-      Leaser leaser,
-      Supplier<Optional<PrimaryInfo>> belief,
-      Consumer<RoleInput> sink,
-      Duration reconnectDelay) {
+      Leaser leaser, Supplier<Belief> belief, Consumer<RoleInput> sink, Duration reconnectDelay) {
     this.leaser = leaser;
     this.belief = belief;
     this.sink = sink;
@@ -51,14 +53,15 @@ final class PrimaryWatcher implements AutoCloseable {
   }
 
   private void run() {
-    Optional<PrimaryInfo> reportedBelief = null;
+    long reportedVersion = -1;
     Optional<PrimaryInfo> reported = null;
     while (!closed) {
-      Optional<PrimaryInfo> believed = belief.get();
+      Belief believed = belief.get();
       try {
-        Optional<PrimaryInfo> seen = leaser.awaitPrimaryChange(believed, WAIT);
-        if (!seen.equals(believed) && !(believed.equals(reportedBelief) && seen.equals(reported))) {
-          reportedBelief = believed;
+        Optional<PrimaryInfo> seen = leaser.awaitPrimaryChange(believed.primary(), WAIT);
+        if (!seen.equals(believed.primary())
+            && !(believed.version() == reportedVersion && seen.equals(reported))) {
+          reportedVersion = believed.version();
           reported = seen;
           sink.accept(new RoleInput.PrimaryObserved(seen));
         }

@@ -86,7 +86,7 @@ public final class RoleMachine implements AutoCloseable {
           });
   private final AtomicBoolean promoting = new AtomicBoolean();
   private volatile RoleState state = new RoleState.Starting();
-  private volatile Optional<PrimaryInfo> belief = Optional.empty();
+  private volatile PrimaryWatcher.Belief belief = new PrimaryWatcher.Belief(0, Optional.empty());
   private boolean started;
   private boolean closeCalled;
 
@@ -406,8 +406,9 @@ public final class RoleMachine implements AutoCloseable {
     }
   }
 
+  /** Owner thread only: what the watch compares the key against. */
   void believe(Optional<PrimaryInfo> primary) {
-    belief = primary;
+    belief = new PrimaryWatcher.Belief(belief.version() + 1, primary);
   }
 
   void promotionSucceeded() {
