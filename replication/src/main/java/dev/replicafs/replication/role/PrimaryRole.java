@@ -3,8 +3,9 @@ package dev.replicafs.replication.role;
 import dev.replicafs.lease.HandoffNotSupportedException;
 import dev.replicafs.lease.Lease;
 import dev.replicafs.lease.LeaseException;
-import dev.replicafs.lease.LeaseExpiredException;
 import dev.replicafs.lease.LeaseMonitor;
+import dev.replicafs.lease.NoPrimaryException;
+import dev.replicafs.lease.PrimaryInfo;
 import dev.replicafs.replication.role.HandoffException.Reason;
 import java.io.IOException;
 import java.util.Optional;
@@ -30,6 +31,7 @@ final class PrimaryRole {
   private final RoleMachine machine;
   private final Lease lease;
   private LeaseMonitor monitor;
+  private Optional<PrimaryInfo> expectedKey = Optional.empty();
 
   PrimaryRole(RoleMachine machine, Lease lease) {
     this.machine = machine;
@@ -51,7 +53,8 @@ final class PrimaryRole {
       if (!claimClusterId()) {
         return;
       }
-      machine.believe(Optional.of(machine.self()));
+      expectedKey = initialKey();
+      machine.believe(expectedKey);
       machine.ports().primary().startServing();
       if (!fence.open(monitor)) {
         machine.transition(new RoleState.Fenced("lease expired before writes were allowed"));
@@ -69,6 +72,15 @@ final class PrimaryRole {
       machine.ports().primary().stopServing();
       monitor.close();
       lease.close();
+    }
+  }
+
+  /** What the key holds while this node is primary: its info, or nothing (static lease). */
+  private Optional<PrimaryInfo> initialKey() {
+    try {
+      return readKey();
+    } catch (LeaseException e) {
+      return Optional.of(machine.self());
     }
   }
 
@@ -105,7 +117,7 @@ final class PrimaryRole {
         machine.transition(new RoleState.Closed());
         return;
       } else if (input instanceof RoleInput.PrimaryObserved observed) {
-        if (!observed.primary().equals(Optional.of(machine.self())) && lostOnCheck()) {
+        if (!observed.primary().equals(expectedKey) && keyChanged()) {
           return;
         }
       } else if (input instanceof RoleInput.Promote promote) {
@@ -116,17 +128,34 @@ final class PrimaryRole {
     }
   }
 
-  /** The watch says the key is not ours: ask the coordinator whether our lease still exists. */
-  private boolean lostOnCheck() {
+  /**
+   * The watch says the key differs from what it held when this term began: read it again (the event
+   * may predate the term) and step down if it really changed (expired, revoked, deleted by hand, or
+   * taken over), since another node may acquire it now.
+   */
+  private boolean keyChanged() {
+    Optional<PrimaryInfo> now;
     try {
-      lease.renew();
-      return false;
-    } catch (LeaseExpiredException e) {
-      machine.fence().lost(lease);
-      machine.transition(new RoleState.Fenced(e.getMessage()));
-      return true;
+      now = readKey();
     } catch (LeaseException e) {
-      return false; // unreachable: the monitor's deadline decides
+      return false; // coordinator unreachable: the monitor's deadline decides
+    }
+    if (now.equals(expectedKey)) {
+      return false;
+    }
+    machine.fence().lost(lease);
+    machine.transition(
+        new RoleState.Fenced(
+            "lease key changed under this primary: now "
+                + now.map(PrimaryInfo::hostname).orElse("empty")));
+    return true;
+  }
+
+  private Optional<PrimaryInfo> readKey() throws LeaseException {
+    try {
+      return Optional.of(machine.leaser().primaryInfo());
+    } catch (NoPrimaryException e) {
+      return Optional.empty();
     }
   }
 

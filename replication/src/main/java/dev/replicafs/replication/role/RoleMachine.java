@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  *                    P (≠ self) ──────────────────────────────────► REPLICA(P)           │
  *                    self, no lease held (handoff in flight, old term) ─► wait for watch │
  *                                                                                       │
- *  PRIMARY ── lease lost (LeaseMonitor fence at validUntil, or watch + renew says gone)  │
+ *  PRIMARY ── lease lost (LeaseMonitor fence at validUntil, or the key changed under it)  │
  *     │         ─► FENCED: writes already refused ───────────────────────────────────────┤
  *     ├─ handoff(B): B connected? ─► HANDING_OFF: writes refused, flushTo(B)             │
  *     │      ├ flush failed/timeout ─► fence reopened ─► PRIMARY (request fails)         │
@@ -435,6 +435,10 @@ public final class RoleMachine implements AutoCloseable {
 
   ClusterIdentity identity() {
     return identity;
+  }
+
+  Leaser leaser() {
+    return leaser;
   }
 
   RolePorts ports() {

@@ -27,6 +27,7 @@ final class FakeStreams implements PrimaryStreams, ReplicaStreams, HandoffReques
   final AtomicInteger flushes = new AtomicInteger();
   final AtomicReference<Boolean> writableDuringFlush = new AtomicReference<>();
   volatile boolean serving;
+  volatile boolean failSend;
   volatile Optional<PrimaryInfo> following = Optional.empty();
   final AtomicInteger follows = new AtomicInteger();
 
@@ -65,7 +66,7 @@ final class FakeStreams implements PrimaryStreams, ReplicaStreams, HandoffReques
   @Override
   public void sendHandoff(long nodeId, String leaseToken) throws HandoffException {
     RoleNode target = network.node(nodeId);
-    if (target == null) {
+    if (target == null || failSend) {
       throw new HandoffException(HandoffException.Reason.SEND_FAILED, "no such node " + nodeId);
     }
     target.machine.handoffReceived(leaseToken);

@@ -11,6 +11,9 @@ import dev.replicafs.lease.MonotonicClock;
 import dev.replicafs.lease.Poll;
 import dev.replicafs.lease.TcpProxy;
 import dev.replicafs.lease.etcd.EtcdProcess;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -171,8 +174,11 @@ class RoleMachineEtcdTest {
     a.start();
     Poll.until("a primary", WAIT, a::isPrimary);
     RoleNode b = node("node-b", true, 2);
+    RoleNode n = node("node-n", false, 3);
     b.start();
+    n.start();
     awaitReplicaOf(b, a);
+    awaitReplicaOf(n, a);
     sample();
 
     Instant cut = MonotonicClock.system().instant();
@@ -195,6 +201,8 @@ class RoleMachineEtcdTest {
     assertThat(a.streams.serving).isFalse();
     // b needed the key to expire (a's lease was not released): at least the fence margin later
     assertThat(Duration.between(fenced, bPrimary)).isGreaterThan(Duration.ofMillis(100));
+    awaitReplicaOf(n, b); // the other replica leaves the dead primary for the new one
+    assertThat(n.store.isPrimary()).isFalse();
   }
 
   @Test
@@ -258,6 +266,60 @@ class RoleMachineEtcdTest {
     a.streams.flushGate.set(CompletableFuture.completedFuture(null));
     a.machine.handoff(2).get(10, TimeUnit.SECONDS);
     Poll.until("b primary", WAIT, b::isPrimary);
+  }
+
+  @Test
+  void handoffWhoseFrameCannotBeSentGivesTheLeaseBackToTheOldPrimary() throws Exception {
+    RoleNode a = node("node-a", true, 1).start();
+    Poll.until("a primary", WAIT, a::isPrimary);
+    RoleNode b = node("node-b", true, 2).start();
+    awaitReplicaOf(b, a);
+    sample();
+    a.streams.failSend = true;
+    assertReason(a.machine.handoff(2), HandoffException.Reason.SEND_FAILED);
+    Poll.until(
+        "a primary again",
+        WAIT,
+        () ->
+            a.history().stream().filter(s -> s.state() instanceof RoleState.Primary).count() == 2);
+    assertThat(a.store.isPrimary()).isTrue();
+    assertThat(a.leaser.primaryInfo().hostname()).isEqualTo("node-a");
+    assertThat(b.history()).noneMatch(s -> s.state() instanceof RoleState.Primary);
+    assertThat(a.history())
+        .as("took the detached lease back without a TTL wait")
+        .noneMatch(s -> s.state() instanceof RoleState.Fenced);
+  }
+
+  @Test
+  void primaryWhoseKeyIsDeletedUnderItStepsDownAtOnceAndJoinsAgain() throws Exception {
+    RoleNode a = node("node-a", true, 1).start();
+    Poll.until("a primary", WAIT, a::isPrimary);
+    RoleNode n = node("node-n", false, 3).start();
+    awaitReplicaOf(n, a);
+    sample();
+    try (Client client = Client.builder().endpoints(etcd.endpoint()).build()) {
+      client
+          .getKVClient()
+          .delete(ByteSequence.from(key, StandardCharsets.UTF_8))
+          .get(10, TimeUnit.SECONDS);
+    }
+    Poll.until("a fenced", WAIT, () -> a.firstTime(s -> s instanceof RoleState.Fenced) != null);
+    assertThat(
+            ((RoleState.Fenced)
+                    a.history().stream()
+                        .filter(s -> s.state() instanceof RoleState.Fenced)
+                        .findFirst()
+                        .orElseThrow()
+                        .state())
+                .cause())
+        .contains("lease key changed");
+    Poll.until(
+        "a primary again",
+        WAIT,
+        () ->
+            a.history().stream().filter(s -> s.state() instanceof RoleState.Primary).count() == 2);
+    assertThat(a.leaser.primaryInfo().hostname()).isEqualTo("node-a");
+    awaitReplicaOf(n, a);
   }
 
   @Test
