@@ -7,6 +7,7 @@ import dev.replicafs.lease.LeaseExpiredException;
 import dev.replicafs.lease.LeaseUnavailableException;
 import dev.replicafs.lease.Leaser;
 import dev.replicafs.lease.NoPrimaryException;
+import dev.replicafs.lease.NotCandidateException;
 import dev.replicafs.lease.PrimaryExistsException;
 import dev.replicafs.lease.PrimaryInfo;
 import java.io.IOException;
@@ -42,6 +43,7 @@ final class Joiner {
   private final ClusterIdentity identity;
   private final PrimaryInfo self;
   private String loggedEpisode;
+  private Optional<String> handoffToken = Optional.empty();
 
   Joiner(Leaser leaser, ClusterIdentity identity, PrimaryInfo self) {
     this.leaser = leaser;
@@ -50,16 +52,27 @@ final class Joiner {
   }
 
   /**
-   * @param handoffToken a lease ID handed to this node, taken over first
+   * A lease ID handed to this node: the next passes take it over first, until that succeeds or the
+   * lease is known gone (an unreachable coordinator keeps it for the next pass).
+   */
+  void handedOff(String token) {
+    handoffToken = Optional.of(token);
+  }
+
+  /**
    * @param eligible whether this node may acquire now (candidate and not within demote-delay)
    */
-  Outcome attempt(Optional<String> handoffToken, boolean eligible) {
+  Outcome attempt(boolean eligible) {
     try {
       identity.beforeJoin();
       if (handoffToken.isPresent()) {
+        String token = handoffToken.get();
         try {
-          return succeeded(new Outcome.Acquired(leaser.acquireExisting(handoffToken.get())));
-        } catch (LeaseExpiredException | PrimaryExistsException e) {
+          Outcome acquired = new Outcome.Acquired(leaser.acquireExisting(token));
+          handoffToken = Optional.empty();
+          return succeeded(acquired);
+        } catch (LeaseExpiredException | PrimaryExistsException | NotCandidateException e) {
+          handoffToken = Optional.empty();
           LOG.warn("handed-off lease cannot be taken over: error={}", e.getMessage());
         }
       }

@@ -58,8 +58,9 @@ import org.slf4j.LoggerFactory;
  * promotion requests. Every exit from PRIMARY refuses writes, stops serving streams and releases
  * the lease (unless handed off); every exit from REPLICA stops following.
  *
- * <p>This class is over 150 lines because it holds the whole loop and its public inputs in one
- * place; the PRIMARY state lives in {@link PrimaryRole} and one JOINING pass in {@link Joiner}.
+ * <p>This class is over 400 lines (a third of it Javadoc) because it keeps the loop, the JOINING
+ * and REPLICA states and the public inputs together, so every transition can be read in one place;
+ * the PRIMARY state lives in {@link PrimaryRole} and one JOINING pass in {@link Joiner}.
  */
 public final class RoleMachine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RoleMachine.class);
@@ -92,7 +93,6 @@ public final class RoleMachine implements AutoCloseable {
 
   // owned by the owner thread
   private boolean closing;
-  private Optional<String> pendingToken = Optional.empty();
   private Instant ineligibleUntil = Instant.MIN;
   private boolean startupPromoteDone;
   private final List<CompletableFuture<Void>> promoteWaiters = new ArrayList<>();
@@ -231,9 +231,7 @@ public final class RoleMachine implements AutoCloseable {
       while (!closing) {
         Instant now = clock.instant();
         boolean eligible = leaser.candidate() && !now.isBefore(ineligibleUntil);
-        Optional<String> token = pendingToken;
-        pendingToken = Optional.empty();
-        Joiner.Outcome outcome = joiner.attempt(token, eligible);
+        Joiner.Outcome outcome = joiner.attempt(eligible);
         if (outcome instanceof Joiner.Outcome.Acquired acquired) {
           new PrimaryRole(this, acquired.lease()).run();
         } else if (outcome instanceof Joiner.Outcome.Follow follow) {
@@ -302,7 +300,7 @@ public final class RoleMachine implements AutoCloseable {
           }
         } else if (input instanceof RoleInput.HandoffReceived received) {
           LOG.info("lease handed to this node by primary={}", primary.hostname());
-          pendingToken = Optional.of(received.token());
+          joiner.handedOff(received.token());
           return;
         } else if (input instanceof RoleInput.StreamReady) {
           if (options.promote() && !startupPromoteDone && leaser.candidate()) {
@@ -323,7 +321,7 @@ public final class RoleMachine implements AutoCloseable {
     if (input instanceof RoleInput.Close) {
       closing = true;
     } else if (input instanceof RoleInput.HandoffReceived received) {
-      pendingToken = Optional.of(received.token());
+      joiner.handedOff(received.token());
     } else if (input instanceof RoleInput.Promote promote) {
       if (!leaser.candidate()) {
         promote
@@ -426,7 +424,7 @@ public final class RoleMachine implements AutoCloseable {
   }
 
   void reclaim(String token) {
-    pendingToken = Optional.of(token);
+    joiner.handedOff(token);
   }
 
   WriteFence fence() {
