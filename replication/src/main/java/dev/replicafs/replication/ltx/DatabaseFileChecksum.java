@@ -132,8 +132,9 @@ public final class DatabaseFileChecksum {
   public static long ofSqliteFile(Path db, long[] pageChecksums) throws IOException {
     try (FileChannel ch = FileChannel.open(db, StandardOpenOption.READ)) {
       ByteBuffer h = ByteBuffer.allocate(100);
-      while (h.hasRemaining() && ch.read(h, h.position()) > 0) {
-        // positional reads advance only the buffer
+      int n = 0;
+      while (h.hasRemaining() && n >= 0) {
+        n = ch.read(h, h.position());
       }
       if (h.hasRemaining()) {
         throw new LtxFormatException(
@@ -155,8 +156,10 @@ public final class DatabaseFileChecksum {
     }
   }
 
+  private static final AtomicLong THREADS = new AtomicLong();
+
   private static void startThread(Runnable r) {
-    Thread t = new Thread(r, "ltx-checksum-" + Long.toHexString(System.nanoTime() & 0xFFFFF));
+    Thread t = new Thread(r, "ltx-checksum-" + THREADS.incrementAndGet());
     t.setDaemon(true);
     t.start();
   }

@@ -3,6 +3,7 @@ package dev.replicafs.replication.ltx;
 import dev.replicafs.replication.ltx.LtxFormatException.Kind;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.util.Objects;
 
 /**
@@ -23,8 +24,10 @@ import java.util.Objects;
  * <p>Every kind of damage ends in a {@link LtxFormatException} with its {@link Kind}; nothing on
  * the input can make the decoder throw an unchecked exception, loop without consuming input, or
  * allocate more than one page plus one LZ4 block, whatever sizes the header claims. The decoder
- * does not buffer or close the stream: wrap files in a {@code BufferedInputStream}. Not
- * thread-safe.
+ * does not buffer or close the stream: wrap files in a {@code BufferedInputStream}. In strict mode
+ * the stream must end with the file (the decoder reads one byte past the trailer to prove it); to
+ * read a file embedded in a longer stream, bound the stream to the file or use lenient mode, which
+ * stops right after the trailer. Not thread-safe.
  */
 public final class LtxDecoder {
   /** How much of the encoder's rules the decoder enforces. */
@@ -56,6 +59,7 @@ public final class LtxDecoder {
   private int pageCount;
   private LtxTrailer trailer;
   private byte[] ownPage;
+  private IOException failure;
 
   private LtxDecoder(LtxInput in, Mode mode, LtxHeader header, long crc) {
     this.in = in;
@@ -130,6 +134,8 @@ public final class LtxDecoder {
   /**
    * Reads the next page into {@code page[0, pageSize)} and returns its number, or returns 0 after
    * the end of the page block once the whole file has been verified (and on every later call).
+   * After it has thrown, the decoder is unusable and further calls throw {@link
+   * IllegalStateException}.
    */
   public long nextPage(byte[] page) throws IOException {
     if (page.length < header.pageSize()) {
@@ -139,6 +145,18 @@ public final class LtxDecoder {
     if (trailer != null) {
       return 0;
     }
+    if (failure != null) {
+      throw new IllegalStateException("decoder already failed: " + failure.getMessage(), failure);
+    }
+    try {
+      return readPage(page);
+    } catch (IOException e) {
+      failure = e;
+      throw e;
+    }
+  }
+
+  private long readPage(byte[] page) throws IOException {
     long frameOffset = in.offset();
     readBlock(word, 4, 0);
     long pgno =
@@ -210,20 +228,20 @@ public final class LtxDecoder {
           in.offset(),
           "lz4 frame continues after the end-of-page-block marker");
     }
-    if (mode == Mode.STRICT) {
-      order.checkComplete(in.offset());
-    }
     long trailerOffset = in.offset();
     byte[] t = new byte[LtxTrailer.SIZE];
     in.readFully(t, 0, t.length, "trailer");
     crc = Crc64.update(crc, t, 0, 8);
-    long fileChecksum = java.nio.ByteBuffer.wrap(t).getLong(8);
+    long fileChecksum = ByteBuffer.wrap(t).getLong(8);
     long computed = DatabaseChecksum.FLAG | crc;
     if (fileChecksum != computed) {
       throw new LtxFormatException(
           Kind.FILE_CHECKSUM_MISMATCH,
           trailerOffset + 8,
           String.format("file checksum is %016x, computed %016x", fileChecksum, computed));
+    }
+    if (mode == Mode.STRICT) {
+      order.checkComplete(trailerOffset);
     }
     LtxTrailer decoded = LtxTrailer.decode(t, 0);
     LtxTrailer.checkAgainst(header, decoded.postApplyChecksum());

@@ -33,6 +33,7 @@ public final class LtxEncoder {
   private byte[] scratch;
   private final long[] frameShift;
   private long crc;
+  private long lastPageChecksum;
   private long offset;
   private int pageCount;
   private boolean finished;
@@ -72,6 +73,14 @@ public final class LtxEncoder {
     return pages.value();
   }
 
+  /**
+   * The checksum of the page last written ({@code FLAG | CRC64(BE32(pgno) || data)}), computed
+   * while encoding, so a writer can update its per-page checksum table without hashing again.
+   */
+  public long lastPageChecksum() {
+    return lastPageChecksum;
+  }
+
   /** Writes page {@code pgno}, whose content is all of {@code data}. */
   public void writePage(long pgno, byte[] data) throws IOException {
     writePage(pgno, data, 0, data.length);
@@ -94,7 +103,8 @@ public final class LtxEncoder {
     pgnoBytes[3] = (byte) pgno;
     long frameCrc =
         ~Crc64.updateInverted(Crc64.updateInverted(-1L, pgnoBytes, 0, 4), data, off, len);
-    pages.add(DatabaseChecksum.FLAG | frameCrc);
+    lastPageChecksum = DatabaseChecksum.FLAG | frameCrc;
+    pages.add(lastPageChecksum);
     crc = Crc64.apply(frameShift, crc) ^ frameCrc;
     emit(pgnoBytes, 0, 4);
     emit(data, off, len);

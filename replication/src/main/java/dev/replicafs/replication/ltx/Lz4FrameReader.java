@@ -2,6 +2,7 @@ package dev.replicafs.replication.ltx;
 
 import dev.replicafs.replication.ltx.LtxFormatException.Kind;
 import java.io.IOException;
+import java.util.Arrays;
 import net.jpountz.lz4.LZ4Exception;
 import net.jpountz.lz4.LZ4Factory;
 import net.jpountz.lz4.LZ4SafeDecompressor;
@@ -30,8 +31,11 @@ final class Lz4FrameReader {
 
   private final LtxInput in;
   private final LZ4SafeDecompressor decompressor = LZ4Factory.fastestInstance().safeDecompressor();
+
+  /** Pure Java: the JNI streaming hash holds native state released only by a finalizer. */
   private final StreamingXXHash32 contentHash =
-      XXHashFactory.fastestInstance().newStreamingHash32(0);
+      XXHashFactory.fastestJavaInstance().newStreamingHash32(0);
+
   private boolean started;
   private boolean ended;
   private boolean blockChecksum;
@@ -165,7 +169,7 @@ final class Lz4FrameReader {
     while (have < len) {
       if (compressed.length < len) {
         int cap = Math.min(len, Math.max(64 * 1024, Math.max(have, compressed.length) * 2));
-        compressed = java.util.Arrays.copyOf(compressed, cap);
+        compressed = Arrays.copyOf(compressed, cap);
       }
       int n = Math.min(len, compressed.length) - have;
       in.readFully(compressed, have, n, "lz4 block");

@@ -21,8 +21,11 @@ final class Lz4FrameWriter {
 
   private final OutputStream out;
   private final LZ4Compressor compressor = LZ4Factory.fastestInstance().fastCompressor();
+
+  /** Pure Java: the JNI streaming hash holds native state released only by a finalizer. */
   private final StreamingXXHash32 contentHash =
-      XXHashFactory.fastestInstance().newStreamingHash32(0);
+      XXHashFactory.fastestJavaInstance().newStreamingHash32(0);
+
   private final byte[] block = new byte[BLOCK_SIZE];
   private final byte[] compressed;
   private int filled;

@@ -12,7 +12,7 @@ import dev.replicafs.replication.sqlite.DatabaseHeader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
-import java.util.Map;
+import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.slf4j.Logger;
@@ -62,6 +62,9 @@ final class DbRecovery {
       LastFile last = lastName.isPresent() ? readLast(db, lastName.get()) : null;
       long walCommit = WalRecovery.reconcile(db, last == null ? null : last.header());
       scan(db, walCommit);
+      if (finishPendingApply(db, last)) {
+        return;
+      }
       decide(db, lastName.orElse(null), last);
     } finally {
       db.mu.unlock();
@@ -69,8 +72,13 @@ final class DbRecovery {
   }
 
   private static LastFile readLast(Db db, LtxFileName name) throws IOException {
+    return read(db, name, db.ltx.path(name));
+  }
+
+  private static LastFile read(Db db, LtxFileName name, java.nio.file.Path path)
+      throws IOException {
     TreeMap<Long, Long> pages = new TreeMap<>();
-    try (InputStream in = LtxApplier.open(db, db.ltx.path(name))) {
+    try (InputStream in = LtxApplier.open(db, path)) {
       LtxDecoder dec = LtxDecoder.open(in, LtxDecoder.Mode.LENIENT);
       LtxTrailer t =
           dec.readAll((pgno, data) -> pages.put(pgno, DatabaseChecksum.page(pgno, data)));
@@ -145,21 +153,14 @@ final class DbRecovery {
         db.restorePos(new Pos(last.header().maxTxid(), post), last.header().timestamp());
         return;
       }
-      if (differsOnlyInFilePages(db, last)) {
-        db.restorePos(new Pos(last.header().minTxid() - 1, last.header().preApplyChecksum()), 0);
-        LtxApplier.writePages(db, db.ltx.path(lastName), "RECOVER");
-        PageChecksums sums =
-            last.header().isSnapshot() ? new PageChecksums(last.header().pageSize()) : db.checksums;
-        sums.apply(last.pages(), last.header().commit());
-        db.checksums = sums;
-        DatabaseHeader h = db.readHeader("RECOVER:DB_READ_HEADER");
-        db.walMode = h != null && h.isWal();
-        if (db.checksums.value() == post) {
+      if (!last.header().isSnapshot() && value == last.header().preApplyChecksum()) {
+        // A commit named the file, then the crash left a hot journal that rolled it back.
+        db.restorePos(new Pos(last.header().minTxid() - 1, value), 0);
+        if (replay(db, last, db.ltx.path(lastName))) {
           log.info(
-              "replayed the last ltx file to finish an interrupted transaction: db={} file={}",
+              "replayed the last ltx file of an interrupted commit: db={} file={}",
               db.name,
               lastName);
-          db.restorePos(new Pos(last.header().maxTxid(), post), last.header().timestamp());
           return;
         }
       }
@@ -176,39 +177,55 @@ final class DbRecovery {
   }
 
   /**
-   * True if every page of the database outside the file's page set already has the content the
-   * file's post-apply state implies, so that writing the file's pages gives exactly that state.
+   * Finishes an apply that a crash interrupted: its verified file is still {@code .pending} and
+   * continues the last named file (or is a snapshot). Only that file's pages were being written, so
+   * writing them again and truncating gives its post-apply state.
    */
-  private static boolean differsOnlyInFilePages(Db db, LastFile last) {
-    LtxHeader h = last.header();
-    PageChecksums sums = db.checksums;
-    if (h.commit() == 0) {
-      return true;
+  private static boolean finishPendingApply(Db db, LastFile last) throws IOException {
+    List<LtxFileName> pending = db.ltx.pending();
+    boolean done = false;
+    for (int i = pending.size() - 1; i >= 0; i--) {
+      LtxFileName name = pending.get(i);
+      java.nio.file.Path path = db.ltx.pendingPath(name);
+      LastFile p = done ? null : read(db, name, path);
+      boolean continues =
+          p != null
+              && (p.header().isSnapshot()
+                  || last != null
+                      && p.header().minTxid() == last.header().maxTxid() + 1
+                      && p.header().preApplyChecksum() == last.trailer().postApplyChecksum());
+      if (continues && replay(db, p, path)) {
+        db.ltx.install("RECOVER", path, name);
+        if (p.header().isSnapshot()) {
+          db.ltx.deleteAllExcept("RECOVER:LTX_DELETE", name);
+        }
+        log.info("finished an interrupted apply: db={} file={}", db.name, name);
+        done = true;
+      } else {
+        db.ops.deleteIfExists("RECOVER:LTX_DELETE_PENDING", path);
+      }
     }
-    if (h.isSnapshot()) {
-      return true;
-    }
-    if (sums.pageSize() != 0 && sums.pageSize() != h.pageSize()) {
+    return done;
+  }
+
+  /** Writes a file's pages into the database; true if that gives its post-apply checksum. */
+  private static boolean replay(Db db, LastFile file, java.nio.file.Path path) throws IOException {
+    LtxHeader h = file.header();
+    LtxApplier.writePages(db, path, "RECOVER");
+    PageChecksums sums =
+        h.isSnapshot() || db.checksums.pageSize() == 0
+            ? new PageChecksums(h.pageSize())
+            : db.checksums;
+    sums.apply(file.pages(), h.commit());
+    db.checksums = h.commit() == 0 ? new PageChecksums(0) : sums;
+    DatabaseHeader dh = db.readHeader("RECOVER:DB_READ_HEADER");
+    db.walMode = dh != null && dh.isWal();
+    long post = file.trailer().postApplyChecksum();
+    if (db.checksums.value() != post) {
       return false;
     }
-    long lock = DatabaseChecksum.lockPgno(h.pageSize());
-    for (long p = sums.count() + 1; p <= h.commit(); p++) {
-      if (p != lock && !last.pages().containsKey(p)) {
-        return false;
-      }
-    }
-    long outside = sums.value();
-    for (long p = h.commit() + 1; p <= sums.count(); p++) {
-      outside ^= sums.get(p);
-    }
-    long expected = last.trailer().postApplyChecksum();
-    for (Map.Entry<Long, Long> e : last.pages().entrySet()) {
-      if (e.getKey() <= h.commit()) {
-        outside ^= sums.get(e.getKey());
-        expected ^= e.getValue();
-      }
-    }
-    return ((outside ^ expected) & ~DatabaseChecksum.FLAG) == 0;
+    db.restorePos(new Pos(h.maxTxid(), post), h.timestamp());
+    return true;
   }
 
   /**
@@ -246,9 +263,8 @@ final class DbRecovery {
             enc -> {
               for (long p = 1; p <= count; p++) {
                 if (p != lock) {
-                  byte[] page = db.files.readPage("RECOVER:DB_READ", p, ps);
-                  sums[(int) p - 1] = DatabaseChecksum.page(p, page);
-                  enc.writePage(p, page);
+                  enc.writePage(p, db.files.readPage("RECOVER:DB_READ", p, ps));
+                  sums[(int) p - 1] = enc.lastPageChecksum();
                 }
               }
             },

@@ -2,7 +2,6 @@ package dev.replicafs.replication.store;
 
 import dev.replicafs.replication.ltx.DatabaseChecksum;
 import dev.replicafs.replication.ltx.LtxHeader;
-import dev.replicafs.replication.ltx.Pos;
 import dev.replicafs.replication.sqlite.DatabaseHeader;
 import java.io.IOException;
 import java.util.Map;
@@ -62,24 +61,9 @@ final class JournalCommitter {
       db.clearDirty();
       return null;
     }
-    Pos prev = db.pos();
-    long txid = prev.txid() + 1;
-    boolean snapshot = prev.txid() == 0;
     long post = sums.valueAfter(changes, commit);
-    LtxHeader header =
-        new LtxHeader(
-            db.store.ltxFlags(),
-            ps,
-            commit,
-            snapshot ? 1 : txid,
-            txid,
-            db.store.clock().millis(),
-            snapshot ? 0 : prev.postApplyChecksum(),
-            0,
-            0,
-            0,
-            0,
-            db.store.nodeId());
+    LtxHeader header = db.nextHeader(ps, commit, 0, 0, 0, 0);
+    boolean snapshot = header.isSnapshot();
     db.ltx.write(
         "COMMIT",
         header,

@@ -150,14 +150,20 @@ final class LtxApplier {
       throws IOException {
     LtxHeader h = v.header();
     LtxFileName name = LtxFileName.of(h);
-    if (!v.tmp().equals(db.ltx.path(name))) {
-      db.ltx.install("APPLY", v.tmp(), name);
+    Path pending = db.ltx.pendingPath(name);
+    db.ops.move("APPLY:LTX_PENDING_RENAME", v.tmp(), pending);
+    db.ops.syncDirectory("APPLY:LTX_FSYNC_DIR", db.ltx.dir());
+    try {
+      DbRecovery.checkpointWal(db, "APPLY");
+      writePages(db, pending, "APPLY");
+      db.ltx.install("APPLY", pending, name);
+      if (h.isSnapshot()) {
+        db.ltx.deleteAllExcept("APPLY:LTX_DELETE", name);
+      }
+    } catch (IOException | RuntimeException e) {
+      db.store.fatal(db.name, "apply failed after it began to change the database", e);
+      throw e;
     }
-    if (h.isSnapshot()) {
-      db.ltx.deleteAllExcept("APPLY:LTX_DELETE", name);
-    }
-    DbRecovery.checkpointWal(db, "APPLY");
-    writePages(db, db.ltx.path(name), "APPLY");
     sums.apply(v.pages(), h.commit());
     db.checksums = sums;
     if (h.commit() == 0) {

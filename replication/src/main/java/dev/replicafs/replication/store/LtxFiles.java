@@ -25,6 +25,8 @@ final class LtxFiles {
     void writePages(LtxEncoder enc) throws IOException;
   }
 
+  private static final String PENDING = ".pending";
+
   private final Path dir;
   private final FileOps ops;
 
@@ -39,6 +41,24 @@ final class LtxFiles {
 
   Path path(LtxFileName name) {
     return dir.resolve(name.toString());
+  }
+
+  /** Where a verified file waits while it is applied: {@code <name>.ltx.pending}. */
+  Path pendingPath(LtxFileName name) {
+    return dir.resolve(name + PENDING);
+  }
+
+  /** Files left pending by an interrupted apply, ascending. */
+  List<LtxFileName> pending() throws IOException {
+    List<LtxFileName> out = new ArrayList<>();
+    for (Path p : ops.list("LTX:LIST", dir)) {
+      String n = p.getFileName().toString();
+      if (n.endsWith(PENDING)) {
+        LtxFileName.parse(n.substring(0, n.length() - PENDING.length())).ifPresent(out::add);
+      }
+    }
+    out.sort(null);
+    return out;
   }
 
   /** All LTX files, ascending by (MinTXID, MaxTXID). */

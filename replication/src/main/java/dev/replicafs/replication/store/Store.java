@@ -197,6 +197,28 @@ public final class Store implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs {@link #enforceRetention()} every {@code interval} on {@code executor} (LiteFS's {@code
+   * data.retention-monitor-interval}); failures are logged and retried at the next run. Close the
+   * returned handle to stop.
+   */
+  public AutoCloseable scheduleRetention(
+      java.util.concurrent.ScheduledExecutorService executor, java.time.Duration interval) {
+    var future =
+        executor.scheduleWithFixedDelay(
+            () -> {
+              try {
+                enforceRetention();
+              } catch (IOException | RuntimeException e) {
+                log.warn("retention run failed: dir={}", options.dataDir(), e);
+              }
+            },
+            interval.toMillis(),
+            interval.toMillis(),
+            java.util.concurrent.TimeUnit.MILLISECONDS);
+    return () -> future.cancel(false);
+  }
+
   @Override
   public synchronized void close() throws IOException {
     if (closed) {

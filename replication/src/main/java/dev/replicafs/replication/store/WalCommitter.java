@@ -2,7 +2,6 @@ package dev.replicafs.replication.store;
 
 import dev.replicafs.replication.ltx.DatabaseChecksum;
 import dev.replicafs.replication.ltx.LtxHeader;
-import dev.replicafs.replication.ltx.Pos;
 import dev.replicafs.replication.sqlite.SqliteFormatException;
 import dev.replicafs.replication.sqlite.WalHeader;
 import dev.replicafs.replication.sqlite.WalReader;
@@ -34,21 +33,9 @@ final class WalCommitter {
       return null;
     }
     db.ops.force("WAL_COMMIT:WAL_FSYNC", ch);
-    WalReader reader;
-    if (db.wal.header == null) {
-      try {
-        reader = WalReader.open(db.source(FileKind.WAL, "WAL_COMMIT:WAL_READ"));
-      } catch (SqliteFormatException e) {
-        return null;
-      }
-      db.wal.start(reader.header());
-    } else {
-      reader =
-          WalReader.resume(
-              db.source(FileKind.WAL, "WAL_COMMIT:WAL_READ"),
-              db.wal.header,
-              db.wal.offset,
-              db.wal.running);
+    WalReader reader = reader(db);
+    if (reader == null) {
+      return null;
     }
     List<WalTransaction> txs = reader.readTransactions();
     if (txs.isEmpty()) {
@@ -91,24 +78,16 @@ final class WalCommitter {
       advance(db, frames, commit, last);
       return null;
     }
-    Pos prev = db.pos();
-    long txid = prev.txid() + 1;
-    boolean snapshot = prev.txid() == 0;
     long post = sums.valueAfter(changes, commit);
     LtxHeader header =
-        new LtxHeader(
-            db.store.ltxFlags(),
+        db.nextHeader(
             ps,
             commit,
-            snapshot ? 1 : txid,
-            txid,
-            db.store.clock().millis(),
-            snapshot ? 0 : prev.postApplyChecksum(),
             first.startOffset(),
             last.endOffset() - first.startOffset(),
             wh.salt1(),
-            wh.salt2(),
-            db.store.nodeId());
+            wh.salt2());
+    boolean snapshot = header.isSnapshot();
     db.ltx.write(
         "WAL_COMMIT",
         header,
@@ -123,6 +102,25 @@ final class WalCommitter {
     advance(db, frames, commit, last);
     db.walMode = true;
     return db.publish(header, post, PositionEvent.Cause.COMMIT);
+  }
+
+  /** A reader positioned after the last recorded frame, or null if the WAL has no valid header. */
+  private static WalReader reader(Db db) throws IOException {
+    if (db.wal.header == null) {
+      WalReader reader;
+      try {
+        reader = WalReader.open(db.source(FileKind.WAL, "WAL_COMMIT:WAL_READ"));
+      } catch (SqliteFormatException e) {
+        return null;
+      }
+      db.wal.start(reader.header());
+      return reader;
+    }
+    return WalReader.resume(
+        db.source(FileKind.WAL, "WAL_COMMIT:WAL_READ"),
+        db.wal.header,
+        db.wal.offset,
+        db.wal.running);
   }
 
   private static void advance(Db db, TreeMap<Long, Long> frames, long commit, WalTransaction last) {

@@ -33,6 +33,13 @@ record Decoded(LtxHeader header, List<Page> pages, LtxTrailer trailer) {
     return out.toByteArray();
   }
 
+  /** True when header, pages and trailer are equal (records compare arrays by reference). */
+  boolean sameContent(Decoded o) {
+    return header.equals(o.header)
+        && trailer.equals(o.trailer)
+        && java.util.Arrays.equals(pageBlock(), o.pageBlock());
+  }
+
   /** The uncompressed page block: frames plus the zero end marker. */
   byte[] pageBlock() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -53,6 +53,7 @@ class LtxCodecTest {
     assertThat(kind(() -> enc.writePage(3, ByteBuffer.allocateDirect(PS + 1))))
         .isEqualTo(Kind.BAD_PAGE_LENGTH);
     enc.writePage(3, Craft.page(PS, 3));
+    assertThat(enc.lastPageChecksum()).isEqualTo(DatabaseChecksum.page(3, Craft.page(PS, 3)));
     assertThat(kind(() -> enc.writePage(3, Craft.page(PS, 3)))).isEqualTo(Kind.PAGE_ORDER);
     assertThat(kind(() -> enc.writePage(2, Craft.page(PS, 2)))).isEqualTo(Kind.PAGE_ORDER);
     ByteBuffer direct = ByteBuffer.allocateDirect(PS).put(Craft.page(PS, 7)).flip();
@@ -267,5 +268,18 @@ class LtxCodecTest {
     assertThat(dec.isFinished()).isTrue();
     assertThat(dec.nextPage(page)).isZero();
     assertThat(dec.trailer().postApplyChecksum()).isEqualTo(POST);
+  }
+
+  @Test
+  void decoderIsUnusableAfterAnError() throws Exception {
+    byte[] f = Craft.raw(incremental(10), POST, 7, 3);
+    LtxDecoder dec = LtxDecoder.open(new ByteArrayInputStream(f));
+    byte[] page = new byte[PS];
+    assertThat(dec.nextPage(page)).isEqualTo(7);
+    assertThat(kind(() -> dec.nextPage(page))).isEqualTo(Kind.PAGE_ORDER);
+    assertThatThrownBy(() -> dec.nextPage(page))
+        .isInstanceOf(IllegalStateException.class)
+        .hasCauseInstanceOf(LtxFormatException.class);
+    assertThat(dec.isFinished()).isFalse();
   }
 }

@@ -276,4 +276,24 @@ class ApplyTest {
         .isInstanceOf(WalWriteRefusedException.class)
         .hasMessageContaining("locking_mode=EXCLUSIVE");
   }
+
+  @Test
+  void walWritesMayNotRewriteRecordedFrames() throws Exception {
+    try (Store walPrimary = StoreTesting.open(tmp.resolve("wp"), true);
+        SqliteMirror wal =
+            new SqliteMirror(Files.createDirectories(tmp.resolve("w")), Mode.WAL, 4096, 3)) {
+      Db p = walPrimary.create("w.db");
+      SqliteMirror.run(p, wal.init());
+      SqliteMirror.run(p, wal.randomTx());
+      long end = p.size(FileKind.WAL);
+      SqliteMirror.lockWrite(p, true);
+      try {
+        assertThatThrownBy(() -> p.write(FileKind.WAL, ByteBuffer.allocate(24), end - 4096 - 24))
+            .isInstanceOf(WalWriteRefusedException.class)
+            .hasMessageContaining("already recorded");
+      } finally {
+        SqliteMirror.lockWrite(p, false);
+      }
+    }
+  }
 }

@@ -79,4 +79,28 @@ class CommitChainTest {
       assertThat(bytes(independent)).isEqualTo(real);
     }
   }
+
+  @org.junit.jupiter.api.Test
+  void vacuumThatChangesThePageSizeRecordsASnapshotThatReplicasApply() throws Exception {
+    try (Store primary = StoreTesting.open(tmp.resolve("primary"), true);
+        Store replica = StoreTesting.open(tmp.resolve("replica"), false);
+        SqliteMirror sqlite = new SqliteMirror(tmp, Mode.DELETE, 4096, 5)) {
+      Db db = primary.create("app.db");
+      SqliteMirror.run(db, sqlite.init());
+      for (int i = 0; i < 5; i++) {
+        SqliteMirror.run(db, sqlite.randomTx());
+      }
+      long before = db.pos().txid();
+      sqlite.exec("PRAGMA page_size=8192");
+      SqliteMirror.run(db, sqlite.vacuum());
+      assertThat(db.pageSize()).isEqualTo(8192);
+      assertThat(db.pos().txid()).isEqualTo(before + 1);
+      assertThat(db.ltxFiles()).containsExactly(new LtxFileName(1, before + 1));
+      SqliteMirror.run(db, sqlite.randomTx());
+      Db copy = replica.create("app.db");
+      applyAll(db, copy);
+      assertThat(copy.pos()).isEqualTo(db.pos());
+      assertThat(bytes(copy.path(FileKind.DATABASE))).isEqualTo(sqlite.databaseBytes());
+    }
+  }
 }

@@ -75,4 +75,28 @@ class RetentionTest {
       assertThat(db.ltxFiles()).containsExactly(files.get(4));
     }
   }
+
+  @Test
+  void scheduledRetentionRunsUntilClosed() throws Exception {
+    java.util.concurrent.ScheduledExecutorService executor =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+            r -> new Thread(r, "retention-test"));
+    try (Store store = open(Duration.ofMinutes(10), 0);
+        SqliteMirror sqlite = new SqliteMirror(tmp, Mode.DELETE, 4096, 6)) {
+      Db db = store.create("app.db");
+      SqliteMirror.run(db, sqlite.init());
+      SqliteMirror.run(db, sqlite.tx("INSERT INTO t(v) VALUES(randomblob(500))"));
+      List<LtxFileName> files = db.ltxFiles();
+      age(db, files.get(0), Duration.ofHours(1));
+      try (AutoCloseable handle = store.scheduleRetention(executor, Duration.ofMillis(20))) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (db.ltxFiles().size() > 1 && System.nanoTime() < deadline) {
+          java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
+        }
+        assertThat(db.ltxFiles()).containsExactly(files.get(1));
+      }
+    } finally {
+      executor.shutdownNow();
+    }
+  }
 }

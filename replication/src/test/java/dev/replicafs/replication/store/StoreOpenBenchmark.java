@@ -62,11 +62,16 @@ class StoreOpenBenchmark {
             DATABASES,
             total,
             Runtime.getRuntime().availableProcessors()));
-    for (int run = 1; run <= 3; run++) {
+    var cpu =
+        (com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    for (int run = 1; run <= 5; run++) {
       String load = Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+      long cpuStart = cpu.getProcessCpuTime();
       long start = System.nanoTime();
       try (Store store = StoreTesting.open(data, true)) {
         long nanos = System.nanoTime() - start;
+        double cpuSeconds = (cpu.getProcessCpuTime() - cpuStart) / 1e9;
         for (Db db : store.dbs()) {
           assertThat(db.pos().txid()).isEqualTo(2);
         }
@@ -74,10 +79,13 @@ class StoreOpenBenchmark {
         lines.add(
             String.format(
                 Locale.ROOT,
-                "run=%d openSeconds=%.3f throughputMBps=%.0f loadavg1m=%s",
+                "run=%d openSeconds=%.3f wallMBps=%.0f cpuSeconds=%.3f mbPerCpuSecond=%.0f"
+                    + " loadavg1m=%s",
                 run,
                 seconds,
                 total / 1e6 / seconds,
+                cpuSeconds,
+                total / 1e6 / cpuSeconds,
                 load));
       }
     }
