@@ -13,13 +13,18 @@ final class Replay {
   private Replay() {}
 
   static byte[] database(Path emptyDataDir, String db, List<Path> ltxFiles) throws IOException {
+    return Files.readAllBytes(databaseFile(emptyDataDir, db, ltxFiles));
+  }
+
+  /** Replays as {@link #database} does and returns the path of the database file. */
+  static Path databaseFile(Path emptyDataDir, String db, List<Path> ltxFiles) throws IOException {
     try (Store store = Store.builder(StoreOptions.defaults(emptyDataDir)).primary(false).open()) {
       for (Path ltx : ltxFiles) {
         try (InputStream in = Files.newInputStream(ltx)) {
           store.create(db).apply(in);
         }
       }
-      return Files.readAllBytes(emptyDataDir.resolve("dbs").resolve(db).resolve("database"));
+      return emptyDataDir.resolve("dbs").resolve(db).resolve("database");
     }
   }
 }
