@@ -63,10 +63,21 @@ final class NodeStartup {
           stop.stop("fatal error on " + db + ": " + what, true);
         };
     MountInvalidator invalidator = new MountInvalidator(mnt, fatal);
+    long t = System.nanoTime();
     openStore(data, invalidator, fatal);
+    t = phase("store", t);
     ReplicationNode node = startNodeApi(data);
+    t = phase("node-api", t);
     roles = parts.add("lease", Roles.join(config.lease(), node, clock));
+    t = phase("lease", t);
     mount(mnt, invalidator);
+    phase("fuse", t);
+  }
+
+  private static long phase(String name, long since) {
+    long now = System.nanoTime();
+    log.info("startup phase={} ms={}", name, (now - since) / 1_000_000);
+    return now;
   }
 
   private void openStore(Path data, MountInvalidator invalidator, FatalHandler fatal) {
@@ -113,6 +124,11 @@ final class NodeStartup {
     String hostname = config.lease().hostname();
     if (hostname.isBlank()) {
       hostname = Roles.staticPrimary(config.lease()).hostname();
+    }
+    if (config.http().clusterToken().isPresent()) {
+      log.warn(
+          "http.token is set but the node api does not check it yet: keep http.addr on a"
+              + " private network");
     }
     try {
       return parts.add(
