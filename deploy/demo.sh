@@ -179,11 +179,14 @@ interactive=false
 [ -t 1 ] && interactive=true
 start=$SECONDS
 i=0
+accepted=0
 while [ "$seconds" -eq 0 ] || [ $((SECONDS - start)) -lt "$seconds" ]; do
   i=$((i + 1))
   via=$((i % 2 + 2)) # alternate the replicas' proxies: node 2, node 3
-  if ! curl -sf -o /dev/null -X POST --data "entry $i via node$via" \
+  if curl -sf -o /dev/null -X POST --data "entry $i via node$via" \
     "http://$net.$via:$proxy_port/"; then
+    accepted=$((accepted + 1))
+  else
     say "write $i through node $via failed"
   fi
   if $interactive; then printf '\033[H\033[2J'; fi
@@ -215,4 +218,8 @@ while :; do
 done
 table
 rows=$(sqlite3 -readonly "$demo/node1/mnt/guestbook.db" "SELECT count(*) FROM entries")
-say "OK: same data on every node ($rows rows)"
+if [ "$rows" -ne "$accepted" ]; then
+  echo "demo: FAILED: $accepted writes were accepted but the nodes hold $rows rows" >&2
+  exit 1
+fi
+say "OK: same data on every node ($rows rows, $accepted writes accepted)"
