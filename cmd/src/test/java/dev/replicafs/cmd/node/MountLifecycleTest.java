@@ -146,6 +146,45 @@ class MountLifecycleTest {
     }
   }
 
+  @Test
+  void aStartupErrorIsOneActionableLineAndExitOnErrorFalseKeepsTheNodeUp() throws Exception {
+    try (java.net.ServerSocket busy = new java.net.ServerSocket(0)) {
+      int port = busy.getLocalPort();
+      Path node = dir.resolve("exit");
+      String yaml = MountProcess.config(node, port, true, "http://127.0.0.1:" + port);
+      try (MountProcess p = MountProcess.start(node, yaml, Map.of())) {
+        assertThat(p.awaitExit()).as(p.log()).isEqualTo(1);
+        assertThat(p.log()).contains("ERROR: cannot listen on http.addr 127.0.0.1:" + port);
+        assertThat(p.log()).doesNotContain("\tat ");
+      }
+
+      Path up = dir.resolve("up");
+      Path ran = dir.resolve("ran");
+      String keep =
+          MountProcess.config(up, port, true, "http://127.0.0.1:" + port)
+              + "exit-on-error: false\nexec: \"touch "
+              + ran
+              + "\"\n";
+      try (MountProcess p = MountProcess.start(up, keep, Map.of())) {
+        awaitLog(p, "exit-on-error is false");
+        assertThat(p.process.isAlive()).isTrue();
+        p.process.destroy();
+        assertThat(p.awaitExit()).as(p.log()).isEqualTo(1);
+        assertThat(ran).doesNotExist();
+      }
+    }
+  }
+
+  static void awaitLog(MountProcess p, String text) throws Exception {
+    Instant deadline = Instant.now().plus(MountProcess.STARTUP);
+    while (!p.log().contains(text)) {
+      if (!p.process.isAlive() || Instant.now().isAfter(deadline)) {
+        throw new AssertionError("log never said \"" + text + "\":\n" + p.log());
+      }
+      p.process.waitFor(50, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+  }
+
   static void awaitFile(Path file, MountProcess p) throws Exception {
     Instant deadline = Instant.now().plus(MountProcess.STARTUP);
     while (!Files.exists(file)) {
