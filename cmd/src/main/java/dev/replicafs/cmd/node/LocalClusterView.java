@@ -15,10 +15,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 
 /**
- * The proxy's view of this node, over the store and the {@link Roles}: TXIDs come from the store,
- * {@link #awaitTxid} completes from the store's position listener (no polling), leadership from the
- * roles. The primary's proxy is reached at the host of its advertise URL and this node's own proxy
- * port (every node's proxy listens on the same port, as in LiteFS deployments).
+ * The proxy's view of this node, over the store and the {@link RoleSource}: TXIDs come from the
+ * store, {@link #awaitTxid} completes from the store's position listener (no polling), leadership
+ * from the roles. The primary's proxy is reached at the host of its advertise URL and this node's
+ * own proxy port (every node's proxy listens on the same port, as in LiteFS deployments).
  *
  * <p>Register with {@link Store#addListener} and call {@link #roleChanged()} after a role change;
  * futures whose waiters were cancelled by the proxy are dropped at the next change.
@@ -29,12 +29,12 @@ final class LocalClusterView implements ClusterView, PositionListener {
   private record LeaderWaiter(Predicate<Leadership> condition, CompletableFuture<Leadership> f) {}
 
   private final Store store;
-  private final Roles roles;
+  private final RoleSource roles;
   private final int proxyPort;
   private final List<TxidWaiter> txidWaiters = new ArrayList<>();
   private final List<LeaderWaiter> leaderWaiters = new ArrayList<>();
 
-  LocalClusterView(Store store, Roles roles, int proxyPort) {
+  LocalClusterView(Store store, RoleSource roles, int proxyPort) {
     this.store = store;
     this.roles = roles;
     this.proxyPort = proxyPort;
@@ -45,10 +45,16 @@ final class LocalClusterView implements ClusterView, PositionListener {
     if (roles.isPrimary()) {
       return Leadership.LOCAL;
     }
-    dev.replicafs.lease.PrimaryInfo p = roles.primary();
-    URI api = URI.create(p.advertiseUrl());
-    return new Leadership.Remote(
-        new PrimaryInfo(p.hostname(), URI.create("http://" + api.getHost() + ":" + proxyPort)));
+    return roles
+        .knownPrimary()
+        .<Leadership>map(
+            p ->
+                new Leadership.Remote(
+                    new PrimaryInfo(
+                        p.hostname(),
+                        URI.create(
+                            "http://" + URI.create(p.advertiseUrl()).getHost() + ":" + proxyPort))))
+        .orElse(Leadership.UNKNOWN);
   }
 
   @Override

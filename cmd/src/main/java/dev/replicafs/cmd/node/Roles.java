@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * startup with a clear "not wired yet" message; the role-machine facade of {@code
  * dev.replicafs.replication.node} replaces this class for them.
  */
-final class Roles implements AutoCloseable {
+final class Roles implements RoleSource, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Roles.class);
   private static final Duration READY_POLL = Duration.ofMillis(20);
 
@@ -93,14 +93,14 @@ final class Roles implements AutoCloseable {
     return candidate;
   }
 
-  /** Whether this node is primary now. */
-  boolean isPrimary() {
+  @Override
+  public boolean isPrimary() {
     return node.replica().isEmpty() && lease != null;
   }
 
-  /** The primary this node knows of (itself when primary). */
-  PrimaryInfo primary() {
-    return isPrimary() ? node.self() : primary;
+  @Override
+  public Optional<PrimaryInfo> knownPrimary() {
+    return Optional.of(isPrimary() ? node.self() : primary);
   }
 
   /** The primary's hostname while this replica is connected and caught up with it. */
@@ -108,8 +108,8 @@ final class Roles implements AutoCloseable {
     return node.replica().filter(ReplicaClient::isReady).map(c -> primary.hostname());
   }
 
-  /** Lag behind the primary: zero on the primary, empty on a replica before its first sync. */
-  Optional<Duration> lag() {
+  @Override
+  public Optional<Duration> lag() {
     Optional<ReplicaClient> client = node.replica();
     if (client.isEmpty()) {
       return Optional.of(Duration.ZERO);
