@@ -3,8 +3,7 @@ package dev.replicafs.cmd;
 /**
  * What the commands do once their arguments are valid: the seam between the CLI (parsing,
  * validation, exit codes) and the node machinery (store, FUSE, lease, proxy, node API client).
- * {@link Main} uses {@link #unwired()} until the mount lifecycle is wired in (issue #8); tests pass
- * their own.
+ * {@link Main} uses {@code dev.replicafs.cmd.node.NodeActions}; CLI tests pass their own.
  */
 public interface Actions {
   /** Runs the node until it stops; returns the exit code (the exec child's, when one ran). */

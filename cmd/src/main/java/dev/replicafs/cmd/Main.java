@@ -3,6 +3,7 @@ package dev.replicafs.cmd;
 import dev.replicafs.cmd.config.ConfigException;
 import dev.replicafs.cmd.config.LoadContext;
 import dev.replicafs.cmd.exec.ExecException;
+import dev.replicafs.cmd.node.NodeActions;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -21,7 +22,8 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    System.exit(run(args, Actions.unwired(), LoadContext.system(), stdout(), stderr()));
+    PrintWriter out = stdout();
+    System.exit(run(args, new NodeActions(out), LoadContext.system(), out, stderr()));
   }
 
   /**

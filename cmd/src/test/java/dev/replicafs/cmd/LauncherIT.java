@@ -52,12 +52,20 @@ class LauncherIT {
 
   @Test
   void packagedMountReadsALitefsYmlFromTheWorkingDirectory() throws Exception {
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
     Files.writeString(
         dir.resolve("litefs.yml"),
-        "fuse: {dir: /litefs}\nlease: {type: static, advertise-url: 'http://${HOSTNAME}:20202'}\n");
+        "fuse: {dir: ./mnt}\ndata: {dir: ./data}\nhttp: {addr: '127.0.0.1:"
+            + port
+            + "'}\nlease: {type: static, advertise-url: 'http://127.0.0.1:"
+            + port
+            + "'}\nexec: \"sh -c 'test -e mnt/.lag && exit 6'\"\n");
     Result r = launch("mount");
-    assertThat(r.code()).as(r.output()).isEqualTo(ExitCodes.UNAVAILABLE);
-    assertThat(r.output()).contains("litefs.yml is valid");
+    assertThat(r.code()).as(r.output()).isEqualTo(6);
+    assertThat(r.output()).contains("node ready primary=true");
   }
 
   @Test
