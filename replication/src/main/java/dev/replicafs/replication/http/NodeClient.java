@@ -11,12 +11,16 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Flow;
 
 /**
  * The node API client (JDK {@link HttpClient}, HTTP/1.1). Every request carries this node's ID and,
@@ -51,8 +55,12 @@ public final class NodeClient {
     return base;
   }
 
-  /** An open replication stream: its body and the primary's identity headers. */
-  public record StreamResponse(InputStream body, Optional<String> clusterId, String nodeId) {}
+  /**
+   * An open replication stream: its body, the primary's identity headers, and the stream ID for
+   * {@code POST /stream/ack} (empty from a primary that does not send one).
+   */
+  public record StreamResponse(
+      InputStream body, Optional<String> clusterId, String nodeId, Optional<String> streamId) {}
 
   /**
    * Posts the position map to {@code /stream}.
@@ -74,7 +82,56 @@ public final class NodeClient {
     return new StreamResponse(
         res.body(),
         res.headers().firstValue(NodeHeaders.CLUSTER_ID),
-        res.headers().firstValue(NodeHeaders.NODE_ID).orElse("?"));
+        res.headers().firstValue(NodeHeaders.NODE_ID).orElse("?"),
+        res.headers().firstValue(NodeHeaders.STREAM_ID));
+  }
+
+  /**
+   * Opens {@code POST /stream/ack?stream=} with {@code body} as its never-ending chunked body (the
+   * caller publishes the preamble and the ACK frames, and completes it when the stream ends). The
+   * future completes with the primary's answer once the body ended, or fails with its refusal.
+   */
+  public CompletableFuture<Void> openAck(
+      String streamId, Flow.Publisher<ByteBuffer> body, Optional<String> clusterId) {
+    HttpRequest req =
+        request("/stream/ack?stream=" + encode(streamId), clusterId)
+            .header("Content-Type", NodeHeaders.ACK_TYPE)
+            .POST(HttpRequest.BodyPublishers.fromPublisher(body))
+            .build();
+    return http.sendAsync(req, HttpResponse.BodyHandlers.ofInputStream())
+        .thenApply(
+            res -> {
+              try {
+                check(res);
+                res.body().close();
+                return null;
+              } catch (IOException e) {
+                throw new CompletionException(e);
+              }
+            });
+  }
+
+  /** {@code POST /handoff?nodeID=}: returns once the peer handed its lease to {@code target}. */
+  public void handoff(long target, Duration timeout) throws IOException, InterruptedException {
+    post("/handoff?nodeID=" + NodeHeaders.nodeId(target), timeout);
+  }
+
+  /** {@code POST /promote}: returns once the peer is primary. */
+  public void promote(Duration timeout) throws IOException, InterruptedException {
+    post("/promote", timeout);
+  }
+
+  private void post(String pathAndQuery, Duration timeout)
+      throws IOException, InterruptedException {
+    HttpResponse<InputStream> res =
+        http.send(
+            request(pathAndQuery, Optional.empty())
+                .timeout(timeout)
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.ofInputStream());
+    check(res);
+    res.body().close();
   }
 
   /** {@code GET /info} as a JSON tree. */

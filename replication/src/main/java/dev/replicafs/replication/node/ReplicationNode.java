@@ -38,6 +38,7 @@ public final class ReplicationNode implements RoleView, AutoCloseable {
   private final long nodeId;
   private final NodeServer server;
   private volatile Optional<PrimaryInfo> primary = Optional.empty();
+  private volatile RoleView roleSource;
   private ReplicaClient client;
   private boolean closed;
 
@@ -81,19 +82,36 @@ public final class ReplicationNode implements RoleView, AutoCloseable {
     if (closed) {
       throw new IllegalStateException("node is closed");
     }
-    stopClient();
     store.setPrimary(false);
     primary = Optional.of(leader);
+    follow(leader, ReplicaObserver.NONE);
+    server.events().primaryChanged(false, leader.hostname());
+    log.info("node is a replica: primary={}", leader.advertiseUrl());
+  }
+
+  /**
+   * Streams from {@code leader} with a fresh {@link ReplicaClient} reporting to {@code observer},
+   * replacing any current one; leaves the store's write permission alone (the role machine owns
+   * it). No-op once closed.
+   */
+  public synchronized void follow(PrimaryInfo leader, ReplicaObserver observer) {
+    if (closed) {
+      return;
+    }
+    stopClient();
     client =
         new ReplicaClient(
             store,
             new NodeClient(URI.create(leader.advertiseUrl()), nodeId),
             replicaOptions,
             clock,
-            ReplicaObserver.NONE);
+            observer);
     client.start();
-    server.events().primaryChanged(false, leader.hostname());
-    log.info("node is a replica: primary={}", leader.advertiseUrl());
+  }
+
+  /** Stops streaming from the primary, if streaming; idempotent. */
+  public synchronized void stopFollowing() {
+    stopClient();
   }
 
   /** The node API server. */
@@ -106,9 +124,24 @@ public final class ReplicationNode implements RoleView, AutoCloseable {
     return Optional.ofNullable(client);
   }
 
+  /**
+   * Lets the role machine answer {@link #primary()} and {@link #isPrimary()} (for {@code /info},
+   * {@code /events}, metrics) instead of this node's own static role.
+   */
+  public void roleSource(RoleView source) {
+    this.roleSource = source;
+  }
+
   @Override
   public Optional<PrimaryInfo> primary() {
-    return primary;
+    RoleView source = roleSource;
+    return source == null ? primary : source.primary();
+  }
+
+  @Override
+  public boolean isPrimary() {
+    RoleView source = roleSource;
+    return source == null ? store.isPrimary() : source.isPrimary();
   }
 
   @Override
