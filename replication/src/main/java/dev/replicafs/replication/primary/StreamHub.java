@@ -123,6 +123,11 @@ public final class StreamHub implements PrimaryStreams {
     return out;
   }
 
+  /** The open stream of replica {@code nodeId}, if it is connected. */
+  public Optional<ReplicaSession> connected(long nodeId) {
+    return latest(nodeId);
+  }
+
   private Optional<ReplicaSession> latest(long nodeId) {
     List<ReplicaSession> open =
         sessions.values().stream().filter(s -> s.peer() == nodeId && !s.ended()).toList();
