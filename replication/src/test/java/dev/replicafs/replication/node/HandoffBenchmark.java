@@ -91,6 +91,7 @@ class HandoffBenchmark {
       Db db = a.store.create("app.db");
       java.util.concurrent.atomic.AtomicInteger done =
           new java.util.concurrent.atomic.AtomicInteger();
+      AtomicReference<Exception> stopped = new AtomicReference<>();
       Thread writer =
           new Thread(
               () -> {
@@ -101,12 +102,15 @@ class HandoffBenchmark {
                     done.incrementAndGet();
                   }
                 } catch (Exception e) {
-                  // refused once the handoff started: the end of this round's writes
+                  stopped.set(e); // refused once the handoff started: the end of this round
                 }
               },
               "bench-writer");
       writer.start();
-      Await.until("writes flowing", WAIT, () -> done.get() >= 50);
+      Await.until("writes flowing", WAIT, () -> done.get() >= 50 || stopped.get() != null);
+      if (stopped.get() != null) {
+        throw new AssertionError("writer failed before the handoff", stopped.get());
+      }
       Instant start = MonotonicClock.system().instant();
       a.node.handoff(2).get(30, TimeUnit.SECONDS);
       Await.until("b primary", WAIT, () -> primary.get() != null);
