@@ -34,12 +34,22 @@ public final class NodeClient {
   private final URI base;
   private final String nodeId;
   private final HttpClient http;
+  private final Optional<Boolean> candidate;
 
   /**
    * @param base the peer's node API URL, e.g. {@code http://node-a:20202}
    * @param nodeId this node's ID
    */
   public NodeClient(URI base, long nodeId) {
+    this(base, nodeId, Optional.empty());
+  }
+
+  /**
+   * @param candidate this node's {@code lease.candidate}, sent on {@code POST /stream} so a primary
+   *     never hands its lease to a node that cannot take it
+   */
+  public NodeClient(URI base, long nodeId, Optional<Boolean> candidate) {
+    this.candidate = candidate;
     String s = base.toString();
     this.base = URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
     this.nodeId = NodeHeaders.nodeId(nodeId);
@@ -76,6 +86,7 @@ public final class NodeClient {
         request("/stream" + query, clusterId)
             .header("Content-Type", NodeHeaders.POSITION_MAP_TYPE)
             .POST(HttpRequest.BodyPublishers.ofByteArray(positions.encode()));
+    candidate.ifPresent(c -> req.header(NodeHeaders.CANDIDATE, c.toString()));
     HttpResponse<InputStream> res =
         http.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
     check(res);

@@ -13,6 +13,11 @@ public final class NodeHeaders {
   /** The ID of a replication stream, for its acknowledgement request (16 uppercase hex). */
   public static final String STREAM_ID = "ReplicaFS-Stream-Id";
 
+  /**
+   * On {@code POST /stream}: whether the replica may take the lease ({@code true}/{@code false}).
+   */
+  public static final String CANDIDATE = "ReplicaFS-Candidate";
+
   /** Content type of the acknowledgement body of {@code POST /stream/ack}. */
   public static final String ACK_TYPE = "application/vnd.replicafs.ack";
 

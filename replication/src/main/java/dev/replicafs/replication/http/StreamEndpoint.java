@@ -103,7 +103,10 @@ final class StreamEndpoint implements Endpoint.Body {
     Predicate<String> wanted = db -> filter.isEmpty() || filter.contains(db);
     ReplicaSession session = null;
     try (DirtySet dirty = feed.subscribe()) {
-      session = hub.open(peer == null ? 0 : Long.parseUnsignedLong(peer, 16), wanted, dirty);
+      boolean candidate =
+          !"false".equals(exchange.getRequestHeaders().getFirst(NodeHeaders.CANDIDATE));
+      session =
+          hub.open(peer == null ? 0 : Long.parseUnsignedLong(peer, 16), candidate, wanted, dirty);
       exchange.getResponseHeaders().put(new HttpString(NodeHeaders.STREAM_ID), session.id());
       OutputStream out = exchange.getOutputStream();
       new StreamSender(

@@ -36,6 +36,7 @@ public final class ReplicationNode implements RoleView, AutoCloseable {
   private final ReplicaOptions replicaOptions;
   private final Clock clock;
   private final long nodeId;
+  private final boolean candidate;
   private final NodeServer server;
   private volatile Optional<PrimaryInfo> primary = Optional.empty();
   private volatile RoleView roleSource;
@@ -59,6 +60,7 @@ public final class ReplicationNode implements RoleView, AutoCloseable {
     this.replicaOptions = replicaOptions;
     this.clock = clock;
     this.nodeId = serverOptions.nodeId();
+    this.candidate = serverOptions.candidate();
     this.server = new NodeServer(serverOptions, store, this, clock);
     this.self = new PrimaryInfo(hostname, advertiseUrl.orElse(server.url()).toString());
   }
@@ -102,7 +104,7 @@ public final class ReplicationNode implements RoleView, AutoCloseable {
     client =
         new ReplicaClient(
             store,
-            new NodeClient(URI.create(leader.advertiseUrl()), nodeId),
+            new NodeClient(URI.create(leader.advertiseUrl()), nodeId, Optional.of(candidate)),
             replicaOptions,
             clock,
             observer);

@@ -21,6 +21,7 @@ import java.util.function.Supplier;
 public final class ReplicaSession {
   private final String id;
   private final long peer;
+  private final boolean candidate;
   private final Predicate<String> filter;
   private final DirtySet dirty;
   private final ReentrantLock lock = new ReentrantLock();
@@ -30,9 +31,11 @@ public final class ReplicaSession {
   private CompletableFuture<Void> handoffSent;
   private boolean ended;
 
-  ReplicaSession(String id, long peer, Predicate<String> filter, DirtySet dirty) {
+  ReplicaSession(
+      String id, long peer, boolean candidate, Predicate<String> filter, DirtySet dirty) {
     this.id = id;
     this.peer = peer;
+    this.candidate = candidate;
     this.filter = filter;
     this.dirty = dirty;
   }
@@ -45,6 +48,11 @@ public final class ReplicaSession {
   /** The replica's node ID. */
   public long peer() {
     return peer;
+  }
+
+  /** Whether the replica said it may take the lease (true when it did not say). */
+  public boolean candidate() {
+    return candidate;
   }
 
   /** Records an acknowledgement (the latest per database wins). */

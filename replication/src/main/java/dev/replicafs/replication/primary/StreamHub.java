@@ -51,9 +51,10 @@ public final class StreamHub implements PrimaryStreams {
   }
 
   /** Registers a new stream from node {@code peer}. */
-  public ReplicaSession open(long peer, Predicate<String> filter, DirtySet dirty) {
+  public ReplicaSession open(
+      long peer, boolean candidate, Predicate<String> filter, DirtySet dirty) {
     String id = HexFormat.of().withUpperCase().toHexDigits(random.nextLong());
-    ReplicaSession s = new ReplicaSession(id, peer, filter, dirty);
+    ReplicaSession s = new ReplicaSession(id, peer, candidate, filter, dirty);
     sessions.put(id, s);
     return s;
   }
@@ -83,9 +84,14 @@ public final class StreamHub implements PrimaryStreams {
     sessions.values().forEach(ReplicaSession::wake);
   }
 
+  /**
+   * Whether {@code nodeId} streams from this node and can take the lease: a replica that said it is
+   * not a candidate ({@code ReplicaFS-Candidate: false}) does not count, so a handoff to it is
+   * refused before the lease is detached.
+   */
   @Override
   public boolean isConnectedReplica(long nodeId) {
-    return latest(nodeId).isPresent();
+    return latest(nodeId).map(ReplicaSession::candidate).orElse(false);
   }
 
   @Override

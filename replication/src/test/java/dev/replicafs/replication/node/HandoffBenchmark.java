@@ -92,11 +92,13 @@ class HandoffBenchmark {
       java.util.concurrent.atomic.AtomicInteger done =
           new java.util.concurrent.atomic.AtomicInteger();
       AtomicReference<Exception> stopped = new AtomicReference<>();
+      SqliteWorkload w = SqliteWorkload.start(db, tmp.resolve(i + "w"), Mode.WAL, i, true);
+      w.randomTx(); // b's first copy is a snapshot: let it arrive before the concurrent writes
+      Await.until("b caught up", WAIT, () -> b.pos("app.db").equals(a.pos("app.db")));
       Thread writer =
           new Thread(
               () -> {
-                try (SqliteWorkload w =
-                    SqliteWorkload.start(db, tmp.resolve(i + "w"), Mode.WAL, i, true)) {
+                try (w) {
                   while (true) {
                     w.randomTx();
                     done.incrementAndGet();
