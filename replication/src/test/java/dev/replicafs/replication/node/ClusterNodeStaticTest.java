@@ -1,15 +1,20 @@
 package dev.replicafs.replication.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.replicafs.replication.http.NodeClient;
 import dev.replicafs.replication.http.NodeHeaders;
 import dev.replicafs.replication.ltx.Pos;
 import dev.replicafs.replication.primary.ReplicaSession;
+import dev.replicafs.replication.primary.StreamHub;
+import dev.replicafs.replication.role.HandoffException;
 import dev.replicafs.replication.store.SqliteWorkload;
 import dev.replicafs.replication.store.SqliteWorkload.Mode;
 import dev.replicafs.replication.stream.Ack;
 import dev.replicafs.replication.stream.AckCodec;
+import dev.replicafs.replication.stream.PositionMap;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,6 +23,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -167,6 +175,48 @@ class ClusterNodeStaticTest {
       assertThat(res.statusCode()).isEqualTo(200);
       assertThat(session.acked("app.db"))
           .hasValueSatisfying(x -> assertThat(x.applied()).isEqualTo(target));
+    }
+  }
+
+  @Test
+  void flushToFailsOnTimeoutAndAtOnceWhenTheReplicaStreamIsCut() throws Exception {
+    int pa = ClusterTestNode.freePort();
+    try (ClusterTestNode a =
+        ClusterTestNode.fixed("node-a", 1, pa, "node-a", pa, tmp.resolve("a"))) {
+      a.start();
+      assertThat(a.node.awaitReady(WAIT)).isTrue();
+      try (SqliteWorkload w =
+          SqliteWorkload.start(a.store.create("app.db"), tmp.resolve("w"), Mode.DELETE, 3, true)) {
+        w.randomTx();
+      }
+      // a replica that connects but never acknowledges (and never reads)
+      NodeClient silent = new NodeClient(a.node.url(), 9, java.util.Optional.of(true));
+      NodeClient.StreamResponse stream =
+          silent.openStream(
+              new PositionMap(new java.util.TreeMap<>()), java.util.Set.of(), a.store.clusterId());
+      StreamHub hub = a.node.replication().server().streams();
+      Await.until("node 9 connected", WAIT, () -> hub.isConnectedReplica(9));
+      assertThatThrownBy(() -> hub.flushTo(9, Duration.ofMillis(300)))
+          .isInstanceOfSatisfying(
+              HandoffException.class,
+              e -> {
+                assertThat(e.reason()).isEqualTo(HandoffException.Reason.FLUSH_FAILED);
+                assertThat(e.getMessage()).contains("did not confirm");
+              });
+      CompletableFuture<Void> flush =
+          CompletableFuture.runAsync(
+              () -> {
+                try {
+                  hub.flushTo(9, Duration.ofMinutes(5));
+                } catch (Exception e) {
+                  throw new CompletionException(e);
+                }
+              });
+      stream.body().close(); // the cut: the primary's next write fails and the session ends
+      assertThatThrownBy(() -> flush.get(WAIT.toSeconds(), TimeUnit.SECONDS))
+          .hasCauseInstanceOf(HandoffException.class)
+          .hasMessageContaining("disconnected");
+      assertThat(hub.isConnectedReplica(9)).isFalse();
     }
   }
 
