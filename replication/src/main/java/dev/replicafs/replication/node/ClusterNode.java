@@ -3,12 +3,8 @@ package dev.replicafs.replication.node;
 import dev.replicafs.lease.Leaser;
 import dev.replicafs.lease.PrimaryInfo;
 import dev.replicafs.replication.http.NodeServer;
-import dev.replicafs.replication.http.RoleControl;
-import dev.replicafs.replication.http.RoleView;
 import dev.replicafs.replication.replica.ReplicaClient;
-import dev.replicafs.replication.replica.ReplicaObserver;
 import dev.replicafs.replication.replica.ReplicaOptions;
-import dev.replicafs.replication.role.ReplicaStreams;
 import dev.replicafs.replication.role.RoleListener;
 import dev.replicafs.replication.role.RoleMachine;
 import dev.replicafs.replication.role.RoleOptions;
@@ -74,32 +70,7 @@ public final class ClusterNode implements AutoCloseable {
             leaser.hostname(),
             Optional.of(URI.create(leaser.advertiseUrl())),
             clock);
-    RoleMachine[] self = new RoleMachine[1];
-    ReplicaObserver observer =
-        new ReplicaObserver() {
-          @Override
-          public void ready() {
-            self[0].streamReady();
-            signal();
-          }
-
-          @Override
-          public void handoff(String token) {
-            self[0].handoffReceived(token);
-          }
-        };
-    ReplicaStreams follower =
-        new ReplicaStreams() {
-          @Override
-          public void follow(PrimaryInfo primary) {
-            replication.follow(primary, observer);
-          }
-
-          @Override
-          public void stopFollowing() {
-            replication.stopFollowing();
-          }
-        };
+    ReplicaFollower follower = new ReplicaFollower(replication, this::signal);
     RolePorts ports =
         new RolePorts(
             replication.server().streams(),
@@ -111,38 +82,10 @@ public final class ClusterNode implements AutoCloseable {
       replication.close();
       throw e;
     }
-    self[0] = machine;
-    replication.roleSource(
-        new RoleView() {
-          @Override
-          public Optional<PrimaryInfo> primary() {
-            return machine.primary();
-          }
-
-          @Override
-          public boolean isPrimary() {
-            return machine.state() instanceof RoleState.Primary;
-          }
-
-          @Override
-          public Duration lag() {
-            return replication.lag();
-          }
-        });
-    replication
-        .server()
-        .roleControl(
-            new RoleControl() {
-              @Override
-              public CompletableFuture<Void> handoff(long nodeId) {
-                return machine.handoff(nodeId);
-              }
-
-              @Override
-              public CompletableFuture<Void> promote() {
-                return machine.promote();
-              }
-            });
+    follower.reportTo(machine);
+    MachineView view = new MachineView(machine, replication::lag);
+    replication.roleSource(view);
+    replication.server().roleControl(view);
     machine.addListener(this::announce);
   }
 

@@ -78,8 +78,9 @@ public final class ReplicaSession {
 
   /**
    * Waits until this replica acknowledged having applied exactly the positions {@code target}
-   * returns (re-read on every acknowledgement, so a commit still completing is waited for too).
-   * Databases outside the stream's filter and at TXID 0 are not waited for.
+   * returns (re-read on every acknowledgement and every 20 ms, so a commit still completing is
+   * waited for too; null from {@code target} means "not final yet"). Databases outside the stream's
+   * filter and at TXID 0 are not waited for.
    *
    * @return true when acknowledged, false on time-out or when the stream ended
    */
@@ -108,6 +109,9 @@ public final class ReplicaSession {
   }
 
   private boolean caughtUp(Map<String, Pos> target) {
+    if (target == null) {
+      return false; // positions not final yet
+    }
     for (Map.Entry<String, Pos> e : target.entrySet()) {
       if (!filter.test(e.getKey()) || e.getValue().txid() == 0) {
         continue;

@@ -5,6 +5,9 @@ import dev.replicafs.replication.role.HandoffException;
 import dev.replicafs.replication.role.HandoffException.Reason;
 import dev.replicafs.replication.role.PrimaryStreams;
 import dev.replicafs.replication.store.Db;
+import dev.replicafs.replication.store.LockBytes;
+import dev.replicafs.replication.store.LockFile;
+import dev.replicafs.replication.store.LockTable;
 import dev.replicafs.replication.store.Store;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -120,10 +123,21 @@ public final class StreamHub implements PrimaryStreams {
     }
   }
 
-  /** Every local database's current position. */
+  /**
+   * Every local database's final position, or null while a transaction may still be in flight: a
+   * writer that did its last write before the fence closed can still commit (WAL: releasing the
+   * WRITE lock; rollback journal: deleting the journal under RESERVED), so the flush waits until no
+   * database has a writer lock held. After the fence no new transaction can commit.
+   */
   private Map<String, Pos> positions() {
     Map<String, Pos> out = new TreeMap<>();
     for (Db db : store.dbs()) {
+      LockTable locks = db.locks();
+      if (locks.isWriteLocked(LockFile.SHM, LockBytes.WAL_WRITE)
+          || locks.isWriteLocked(LockFile.DATABASE, LockBytes.RESERVED)
+          || locks.isWriteLocked(LockFile.DATABASE, LockBytes.PENDING)) {
+        return null;
+      }
       out.put(db.name(), db.pos());
     }
     return out;

@@ -104,6 +104,7 @@ class HandoffBenchmark {
                     done.incrementAndGet();
                   }
                 } catch (Exception e) {
+                  w.releaseLocks(); // as SQLite rolls back a failed transaction
                   stopped.set(e); // refused once the handoff started: the end of this round
                 }
               },
