@@ -11,12 +11,16 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Flow;
 
 /**
  * The node API client (JDK {@link HttpClient}, HTTP/1.1). Every request carries this node's ID and,
@@ -30,12 +34,22 @@ public final class NodeClient {
   private final URI base;
   private final String nodeId;
   private final HttpClient http;
+  private final Optional<Boolean> candidate;
 
   /**
    * @param base the peer's node API URL, e.g. {@code http://node-a:20202}
    * @param nodeId this node's ID
    */
   public NodeClient(URI base, long nodeId) {
+    this(base, nodeId, Optional.empty());
+  }
+
+  /**
+   * @param candidate this node's {@code lease.candidate}, sent on {@code POST /stream} so a primary
+   *     never hands its lease to a node that cannot take it
+   */
+  public NodeClient(URI base, long nodeId, Optional<Boolean> candidate) {
+    this.candidate = candidate;
     String s = base.toString();
     this.base = URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
     this.nodeId = NodeHeaders.nodeId(nodeId);
@@ -51,8 +65,12 @@ public final class NodeClient {
     return base;
   }
 
-  /** An open replication stream: its body and the primary's identity headers. */
-  public record StreamResponse(InputStream body, Optional<String> clusterId, String nodeId) {}
+  /**
+   * An open replication stream: its body, the primary's identity headers, and the stream ID for
+   * {@code POST /stream/ack} (empty from a primary that does not send one).
+   */
+  public record StreamResponse(
+      InputStream body, Optional<String> clusterId, String nodeId, Optional<String> streamId) {}
 
   /**
    * Posts the position map to {@code /stream}.
@@ -68,13 +86,63 @@ public final class NodeClient {
         request("/stream" + query, clusterId)
             .header("Content-Type", NodeHeaders.POSITION_MAP_TYPE)
             .POST(HttpRequest.BodyPublishers.ofByteArray(positions.encode()));
+    candidate.ifPresent(c -> req.header(NodeHeaders.CANDIDATE, c.toString()));
     HttpResponse<InputStream> res =
         http.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
     check(res);
     return new StreamResponse(
         res.body(),
         res.headers().firstValue(NodeHeaders.CLUSTER_ID),
-        res.headers().firstValue(NodeHeaders.NODE_ID).orElse("?"));
+        res.headers().firstValue(NodeHeaders.NODE_ID).orElse("?"),
+        res.headers().firstValue(NodeHeaders.STREAM_ID));
+  }
+
+  /**
+   * Opens {@code POST /stream/ack?stream=} with {@code body} as its never-ending chunked body (the
+   * caller publishes the preamble and the ACK frames, and completes it when the stream ends). The
+   * future completes with the primary's answer once the body ended, or fails with its refusal.
+   */
+  public CompletableFuture<Void> openAck(
+      String streamId, Flow.Publisher<ByteBuffer> body, Optional<String> clusterId) {
+    HttpRequest req =
+        request("/stream/ack?stream=" + encode(streamId), clusterId)
+            .header("Content-Type", NodeHeaders.ACK_TYPE)
+            .POST(HttpRequest.BodyPublishers.fromPublisher(body))
+            .build();
+    return http.sendAsync(req, HttpResponse.BodyHandlers.ofInputStream())
+        .thenApply(
+            res -> {
+              try {
+                check(res);
+                res.body().close();
+                return null;
+              } catch (IOException e) {
+                throw new CompletionException(e);
+              }
+            });
+  }
+
+  /** {@code POST /handoff?nodeID=}: returns once the peer handed its lease to {@code target}. */
+  public void handoff(long target, Duration timeout) throws IOException, InterruptedException {
+    post("/handoff?nodeID=" + NodeHeaders.nodeId(target), timeout);
+  }
+
+  /** {@code POST /promote}: returns once the peer is primary. */
+  public void promote(Duration timeout) throws IOException, InterruptedException {
+    post("/promote", timeout);
+  }
+
+  private void post(String pathAndQuery, Duration timeout)
+      throws IOException, InterruptedException {
+    HttpResponse<InputStream> res =
+        http.send(
+            request(pathAndQuery, Optional.empty())
+                .timeout(timeout)
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.ofInputStream());
+    check(res);
+    res.body().close();
   }
 
   /** {@code GET /info} as a JSON tree. */

@@ -10,6 +10,17 @@ public final class NodeHeaders {
   /** The sender's cluster ID ({@code LFSC} + 16 uppercase hex), once it has one. */
   public static final String CLUSTER_ID = "ReplicaFS-Cluster-Id";
 
+  /** The ID of a replication stream, for its acknowledgement request (16 uppercase hex). */
+  public static final String STREAM_ID = "ReplicaFS-Stream-Id";
+
+  /**
+   * On {@code POST /stream}: whether the replica may take the lease ({@code true}/{@code false}).
+   */
+  public static final String CANDIDATE = "ReplicaFS-Candidate";
+
+  /** Content type of the acknowledgement body of {@code POST /stream/ack}. */
+  public static final String ACK_TYPE = "application/vnd.replicafs.ack";
+
   /** The TXID an export is consistent with, 16 lowercase hex digits. */
   public static final String TXID = "ReplicaFS-TXID";
 

@@ -40,7 +40,7 @@ public final class NodeMetrics implements PositionListener, FrameObserver {
 
   NodeMetrics(Store store, ChangeFeed feed, RoleView role) {
     gauge(
-        "is_primary", "Primary status of the node (1/0)", cb -> cb.call(store.isPrimary() ? 1 : 0));
+        "is_primary", "Primary status of the node (1/0)", cb -> cb.call(role.isPrimary() ? 1 : 0));
     gauge("db_count", "Number of managed databases", cb -> cb.call(store.dbs().size()));
     gauge(
         "subscriber_count",

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.replicafs.lease.PrimaryInfo;
 import dev.replicafs.replication.primary.ChangeFeed;
+import dev.replicafs.replication.primary.StreamHub;
 import dev.replicafs.replication.store.Store;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
@@ -23,10 +24,10 @@ import java.util.Optional;
 
 /**
  * The node API server (Undertow, HTTP/1.1) on {@code http.addr}: {@code /info}, {@code /stream},
- * {@code /export}, {@code /import}, {@code /events}, {@code /metrics} (docs/PROTOCOL.md). Every
- * response carries the node and cluster ID headers; errors are one plain line with the status that
- * fits (see {@link Endpoint}). Long-lived responses (streams, events) each hold one worker thread,
- * so the worker pool is sized for them.
+ * {@code /stream/ack}, {@code /export}, {@code /import}, {@code /events}, {@code /metrics}, {@code
+ * /handoff}, {@code /promote} (docs/PROTOCOL.md). Every response carries the node and cluster ID
+ * headers; errors are one plain line with the status that fits (see {@link Endpoint}). Long-lived
+ * responses (streams, events) each hold one worker thread, so the worker pool is sized for them.
  *
  * <p>Closing ends every replica stream with END and every event feed, then stops the server;
  * idempotent.
@@ -64,6 +65,8 @@ public final class NodeServer implements AutoCloseable {
   private final RoleView role;
   private final String nodeId;
   private final ChangeFeed feed;
+  private final StreamHub hub;
+  private volatile RoleControl control;
   private final EventHub events = new EventHub();
   private final NodeMetrics metrics;
   private final Undertow server;
@@ -76,6 +79,8 @@ public final class NodeServer implements AutoCloseable {
     this.role = role;
     this.nodeId = NodeHeaders.nodeId(options.nodeId());
     this.feed = new ChangeFeed(store);
+    this.hub = new StreamHub(store);
+    RoleEndpoints roles = new RoleEndpoints(() -> control);
     this.metrics = new NodeMetrics(store, feed, role);
     store.addListener(events);
     store.addListener(metrics);
@@ -85,7 +90,11 @@ public final class NodeServer implements AutoCloseable {
             .post(
                 "/stream",
                 endpoint(
-                    new StreamEndpoint(store, feed, metrics, nodeId, clock, options.heartbeat())))
+                    new StreamEndpoint(
+                        store, feed, hub, metrics, nodeId, clock, options.heartbeat())))
+            .post("/stream/ack", endpoint(new AckEndpoint(hub)))
+            .post("/handoff", endpoint(roles::handoff))
+            .post("/promote", endpoint(roles::promote))
             .get("/export", endpoint(new ExportEndpoint(store)))
             .post("/import", endpoint(new ImportEndpoint(store, clock)))
             .get("/events", endpoint(this::events))
@@ -131,6 +140,19 @@ public final class NodeServer implements AutoCloseable {
     return events;
   }
 
+  /**
+   * The stream side the role machine drives ({@link
+   * dev.replicafs.replication.role.PrimaryStreams}).
+   */
+  public StreamHub streams() {
+    return hub;
+  }
+
+  /** Connects {@code POST /handoff} and {@code POST /promote} to a role machine. */
+  public void roleControl(RoleControl control) {
+    this.control = control;
+  }
+
   /** The change feed replica streams subscribe to. */
   public ChangeFeed feed() {
     return feed;
@@ -144,7 +166,7 @@ public final class NodeServer implements AutoCloseable {
     ObjectNode n = JSON.createObjectNode();
     n.put("nodeID", nodeId);
     n.put("clusterID", store.clusterId().orElse(""));
-    n.put("isPrimary", store.isPrimary());
+    n.put("isPrimary", role.isPrimary());
     n.put("candidate", options.candidate());
     Optional<PrimaryInfo> primary = role.primary();
     if (primary.isPresent()) {
@@ -159,7 +181,7 @@ public final class NodeServer implements AutoCloseable {
   private void events(HttpServerExchange exchange) throws Exception {
     exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
     String host = role.primary().map(PrimaryInfo::hostname).orElse("");
-    try (EventHub.Subscription sub = events.subscribe(store.isPrimary(), host)) {
+    try (EventHub.Subscription sub = events.subscribe(role.isPrimary(), host)) {
       OutputStream out = exchange.getOutputStream();
       while (true) {
         String line = sub.next(options.heartbeat().toMillis());

@@ -14,6 +14,9 @@ public interface RoleView {
   /** The current primary (this node's own info when it is the primary), if known. */
   Optional<PrimaryInfo> primary();
 
+  /** Whether this node is the primary (the role machine's view; the store's flag without one). */
+  boolean isPrimary();
+
   /** This replica's lag; zero on the primary. */
   Duration lag();
 }

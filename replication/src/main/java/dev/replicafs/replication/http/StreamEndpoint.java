@@ -4,11 +4,14 @@ import dev.replicafs.lease.ClusterId;
 import dev.replicafs.replication.ltx.Pos;
 import dev.replicafs.replication.primary.ChangeFeed;
 import dev.replicafs.replication.primary.DirtySet;
+import dev.replicafs.replication.primary.ReplicaSession;
+import dev.replicafs.replication.primary.StreamHub;
 import dev.replicafs.replication.primary.StreamSender;
 import dev.replicafs.replication.store.Store;
 import dev.replicafs.replication.stream.PositionMap;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.security.SecureRandom;
@@ -17,6 +20,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +34,7 @@ final class StreamEndpoint implements Endpoint.Body {
 
   private final Store store;
   private final ChangeFeed feed;
+  private final StreamHub hub;
   private final NodeMetrics metrics;
   private final String nodeId;
   private final Clock clock;
@@ -39,12 +44,14 @@ final class StreamEndpoint implements Endpoint.Body {
   StreamEndpoint(
       Store store,
       ChangeFeed feed,
+      StreamHub hub,
       NodeMetrics metrics,
       String nodeId,
       Clock clock,
       Duration heartbeat) {
     this.store = store;
     this.feed = feed;
+    this.hub = hub;
     this.metrics = metrics;
     this.nodeId = nodeId;
     this.clock = clock;
@@ -53,7 +60,7 @@ final class StreamEndpoint implements Endpoint.Body {
 
   @Override
   public void handle(HttpServerExchange exchange) throws Exception {
-    if (!store.isPrimary()) {
+    if (!hub.serving()) {
       throw new ApiException(503, "this node is not the primary; stream from the primary instead");
     }
     String peer = exchange.getRequestHeaders().getFirst(NodeHeaders.NODE_ID);
@@ -93,25 +100,36 @@ final class StreamEndpoint implements Endpoint.Body {
     String who = peer == null ? "?" : peer;
     log.info("replica connected: peer={} dbs={} filter={}", who, positions.size(), filter);
     metrics.streamOpened();
+    Predicate<String> wanted = db -> filter.isEmpty() || filter.contains(db);
+    ReplicaSession session = null;
     try (DirtySet dirty = feed.subscribe()) {
+      boolean candidate =
+          !"false".equals(exchange.getRequestHeaders().getFirst(NodeHeaders.CANDIDATE));
+      session =
+          hub.open(peer == null ? 0 : Long.parseUnsignedLong(peer, 16), candidate, wanted, dirty);
+      exchange.getResponseHeaders().put(new HttpString(NodeHeaders.STREAM_ID), session.id());
       OutputStream out = exchange.getOutputStream();
       new StreamSender(
               store,
               dirty,
               positions,
-              db -> filter.isEmpty() || filter.contains(db),
+              wanted,
               out,
               clock,
               heartbeat,
-              store::isPrimary,
+              hub::serving,
               metrics,
-              who)
+              who,
+              session)
           .run();
       log.info("stream ended: peer={}", who);
     } catch (IOException e) {
       log.info("stream to replica broke: peer={} reason={}", who, e.toString());
       org.xnio.IoUtils.safeClose(exchange.getConnection());
     } finally {
+      if (session != null) {
+        hub.closed(session);
+      }
       metrics.streamClosed();
     }
   }

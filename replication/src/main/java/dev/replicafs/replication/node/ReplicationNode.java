@@ -36,8 +36,10 @@ public final class ReplicationNode implements RoleView, AutoCloseable {
   private final ReplicaOptions replicaOptions;
   private final Clock clock;
   private final long nodeId;
+  private final boolean candidate;
   private final NodeServer server;
   private volatile Optional<PrimaryInfo> primary = Optional.empty();
+  private volatile RoleView roleSource;
   private ReplicaClient client;
   private boolean closed;
 
@@ -58,6 +60,7 @@ public final class ReplicationNode implements RoleView, AutoCloseable {
     this.replicaOptions = replicaOptions;
     this.clock = clock;
     this.nodeId = serverOptions.nodeId();
+    this.candidate = serverOptions.candidate();
     this.server = new NodeServer(serverOptions, store, this, clock);
     this.self = new PrimaryInfo(hostname, advertiseUrl.orElse(server.url()).toString());
   }
@@ -81,19 +84,36 @@ public final class ReplicationNode implements RoleView, AutoCloseable {
     if (closed) {
       throw new IllegalStateException("node is closed");
     }
-    stopClient();
     store.setPrimary(false);
     primary = Optional.of(leader);
+    follow(leader, ReplicaObserver.NONE);
+    server.events().primaryChanged(false, leader.hostname());
+    log.info("node is a replica: primary={}", leader.advertiseUrl());
+  }
+
+  /**
+   * Streams from {@code leader} with a fresh {@link ReplicaClient} reporting to {@code observer},
+   * replacing any current one; leaves the store's write permission alone (the role machine owns
+   * it). No-op once closed.
+   */
+  public synchronized void follow(PrimaryInfo leader, ReplicaObserver observer) {
+    if (closed) {
+      return;
+    }
+    stopClient();
     client =
         new ReplicaClient(
             store,
-            new NodeClient(URI.create(leader.advertiseUrl()), nodeId),
+            new NodeClient(URI.create(leader.advertiseUrl()), nodeId, Optional.of(candidate)),
             replicaOptions,
             clock,
-            ReplicaObserver.NONE);
+            observer);
     client.start();
-    server.events().primaryChanged(false, leader.hostname());
-    log.info("node is a replica: primary={}", leader.advertiseUrl());
+  }
+
+  /** Stops streaming from the primary, if streaming; idempotent. */
+  public synchronized void stopFollowing() {
+    stopClient();
   }
 
   /** The node API server. */
@@ -106,9 +126,24 @@ public final class ReplicationNode implements RoleView, AutoCloseable {
     return Optional.ofNullable(client);
   }
 
+  /**
+   * Lets the role machine answer {@link #primary()} and {@link #isPrimary()} (for {@code /info},
+   * {@code /events}, metrics) instead of this node's own static role.
+   */
+  public void roleSource(RoleView source) {
+    this.roleSource = source;
+  }
+
   @Override
   public Optional<PrimaryInfo> primary() {
-    return primary;
+    RoleView source = roleSource;
+    return source == null ? primary : source.primary();
+  }
+
+  @Override
+  public boolean isPrimary() {
+    RoleView source = roleSource;
+    return source == null ? store.isPrimary() : source.isPrimary();
   }
 
   @Override

@@ -17,6 +17,7 @@ public final class DirtySet implements AutoCloseable {
   private final Set<String> names = new LinkedHashSet<>();
   private final Runnable onClose;
   private boolean closed;
+  private boolean woken;
 
   DirtySet(Runnable onClose) {
     this.onClose = onClose;
@@ -42,12 +43,24 @@ public final class DirtySet implements AutoCloseable {
     long nanos = timeout.toNanos();
     lock.lock();
     try {
-      while (names.isEmpty() && !closed && nanos > 0) {
+      while (names.isEmpty() && !closed && !woken && nanos > 0) {
         nanos = changed.awaitNanos(nanos);
       }
+      woken = false;
       Set<String> out = new LinkedHashSet<>(names);
       names.clear();
       return out;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Wakes the waiting sender without marking anything (a control request is pending). */
+  public void wake() {
+    lock.lock();
+    try {
+      woken = true;
+      changed.signalAll();
     } finally {
       lock.unlock();
     }

@@ -20,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
@@ -60,6 +61,7 @@ public final class StreamSender {
   private final BooleanSupplier primary;
   private final FrameObserver observer;
   private final String peer;
+  private final ReplicaSession session;
   private final Map<String, Pos> sent = new HashMap<>();
 
   /**
@@ -70,9 +72,10 @@ public final class StreamSender {
    * @param out the response stream
    * @param clock time for heartbeats
    * @param heartbeat heartbeat interval
-   * @param primary whether this node is still the primary; false ends the stream
+   * @param primary whether this node still serves streams; false ends the stream
    * @param observer told about each file sent
    * @param peer the replica's node ID, for logs
+   * @param session this stream's session: a requested HANDOFF is written from this thread
    */
   public StreamSender(
       Store store,
@@ -84,7 +87,8 @@ public final class StreamSender {
       Duration heartbeat,
       BooleanSupplier primary,
       FrameObserver observer,
-      String peer) {
+      String peer,
+      ReplicaSession session) {
     this.store = store;
     this.dirty = dirty;
     this.filter = filter;
@@ -94,10 +98,14 @@ public final class StreamSender {
     this.primary = primary;
     this.observer = observer;
     this.peer = peer;
+    this.session = session;
     replica.forEach((db, pos) -> sent.put(db, pos));
   }
 
-  /** Runs until the node stops being primary or the subscription closes; then sends END. */
+  /**
+   * Runs until the node stops serving or the subscription closes, then sends END; or until a
+   * handoff was requested, then sends everything still dirty, HANDOFF, and no END.
+   */
   public void run() throws IOException, InterruptedException {
     out.writePreamble();
     Set<String> initial = new TreeSet<>(sent.keySet());
@@ -113,13 +121,21 @@ public final class StreamSender {
     log.info("replica caught up: peer={} dbs={}", peer, initial.size());
     while (primary.getAsBoolean() && !dirty.isClosed()) {
       Set<String> names = dirty.await(heartbeat);
-      if (names.isEmpty()) {
-        out.write(new StreamFrame.Heartbeat(clock.millis()));
-      }
       for (String name : names) {
         if (filter.test(name)) {
           sync(name);
         }
+      }
+      Optional<String> handoff = session.pendingHandoff();
+      if (handoff.isPresent()) {
+        out.write(new StreamFrame.Handoff(handoff.get()));
+        out.flush();
+        session.handoffWritten();
+        log.info("handoff sent: peer={}", peer);
+        return;
+      }
+      if (names.isEmpty()) {
+        out.write(new StreamFrame.Heartbeat(clock.millis()));
       }
       out.flush();
     }

@@ -142,9 +142,14 @@ public final class ReplicaClient implements AutoCloseable {
     ProgressInputStream in = new ProgressInputStream(res.body());
     watchdog.watch(in);
     boolean reachedReady = false;
+    AckSender acks = null;
     try {
       checkCluster(local, res.clusterId());
       observer.connected(res.nodeId());
+      if (res.streamId().isPresent()) {
+        acks = new AckSender(primary, res.streamId().get(), store.clusterId());
+        acks.updateAll(store, options::wants);
+      }
       if (closed) {
         return false;
       }
@@ -156,13 +161,19 @@ public final class ReplicaClient implements AutoCloseable {
           if (store.isPrimary()) {
             throw new IllegalStateException("this node became primary; stopping replication");
           }
-          applier.apply(ltx, reader.ltxBody());
+          Pos applied = applier.apply(ltx, reader.ltxBody());
+          if (acks != null) {
+            acks.update(ltx.db(), applied);
+          }
         } else if (f instanceof StreamFrame.Heartbeat hb) {
           lag.observe(hb.primaryTimeMillis());
         } else if (f instanceof StreamFrame.Ready) {
           reachedReady = true;
           ready = true;
           log.info("replica ready: primary={}", primary.base());
+          if (acks != null) {
+            acks.updateAll(store, options::wants);
+          }
           observer.ready();
         } else if (f instanceof StreamFrame.Handoff h) {
           observer.handoff(h.token());
@@ -174,6 +185,9 @@ public final class ReplicaClient implements AutoCloseable {
       }
       return reachedReady;
     } finally {
+      if (acks != null) {
+        acks.close();
+      }
       watchdog.watch(null);
       in.close();
     }

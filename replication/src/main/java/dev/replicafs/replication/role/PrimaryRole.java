@@ -167,7 +167,10 @@ final class PrimaryRole {
       fail(
           request,
           Reason.NOT_CONNECTED,
-          "node " + node + " is not a replica connected to this primary");
+          "node "
+              + node
+              + " is not a replica connected to this primary, or not a candidate"
+              + " (lease.candidate: false)");
       return false;
     }
     try {

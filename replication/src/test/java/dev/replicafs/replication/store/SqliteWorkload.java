@@ -66,6 +66,14 @@ public final class SqliteWorkload implements AutoCloseable {
     SqliteMirror.run(db, mirror.checkpoint());
   }
 
+  /**
+   * After a transaction failed half-way (a write refused): releases the WAL WRITE lock the mirror's
+   * connection took, as SQLite does when it rolls back. A no-op when it holds none.
+   */
+  public void releaseLocks() {
+    SqliteMirror.lockWrite(db, false);
+  }
+
   /** The scratch file real SQLite writes. */
   public Path sqliteFile() {
     return mirror.real;
