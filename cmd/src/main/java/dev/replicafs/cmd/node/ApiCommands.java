@@ -32,6 +32,9 @@ final class ApiCommands {
   /** The ID these short-lived clients present; not a node. */
   private static final long CLIENT_ID = 0;
 
+  /** How long {@code run -promote} waits for the current primary to hand the lease over. */
+  private static final java.time.Duration PROMOTE_TIMEOUT = java.time.Duration.ofSeconds(30);
+
   private final PrintWriter out;
 
   ApiCommands(PrintWriter out) {
@@ -40,9 +43,14 @@ final class ApiCommands {
 
   int run(Requests.Run r) throws Exception {
     if (r.promote()) {
-      throw new UnavailableException(
-          "replicafs run -promote: handoff needs the role machine, which is not wired into this"
-              + " build yet");
+      call(
+          r.url(),
+          () -> {
+            new NodeClient(r.url(), CLIENT_ID).promote(PROMOTE_TIMEOUT);
+            return null;
+          });
+      out.println("node is primary");
+      out.flush();
     }
     if (r.haltLockOn() != null) {
       throw new UnavailableException(

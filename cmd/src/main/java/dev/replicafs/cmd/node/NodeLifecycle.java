@@ -30,7 +30,6 @@ public final class NodeLifecycle {
 
   /** Runs the node until it stops; returns the exit code. */
   public int run() throws Exception {
-    Roles.checkSupported(config.lease());
     long started = System.nanoTime();
     try (StopSignal stop = new StopSignal();
         Resources parts = new Resources()) {

@@ -7,29 +7,27 @@ import dev.replicafs.fuse.MountOptions;
 import dev.replicafs.fuse.ReplicaMount;
 import dev.replicafs.proxy.ProxyServer;
 import dev.replicafs.replication.http.NodeServer;
-import dev.replicafs.replication.node.ReplicationNode;
 import dev.replicafs.replication.replica.ReplicaOptions;
 import dev.replicafs.replication.store.FatalHandler;
 import dev.replicafs.replication.store.Store;
 import dev.replicafs.replication.store.StoreOptions;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
-import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Opens a node's parts in order (store on data.dir, node API on http.addr, lease and join, FUSE on
- * fuse.dir; later the proxy) and registers each with {@link Resources} so they close in reverse.
- * Every failure becomes a {@link CliException} whose message names the setting to fix.
+ * Opens a node's parts in order (store on data.dir; node API on http.addr and the role machine
+ * joining the cluster through the lease; FUSE on fuse.dir; later the proxy) and registers each with
+ * {@link Resources} so they close in reverse. Every failure becomes a {@link CliException} whose
+ * message names the setting to fix.
  */
 final class NodeStartup {
   private static final Logger log = LoggerFactory.getLogger(NodeStartup.class);
@@ -66,10 +64,8 @@ final class NodeStartup {
     long t = System.nanoTime();
     openStore(data, invalidator, fatal);
     t = phase("store", t);
-    ReplicationNode node = startNodeApi(data);
-    t = phase("node-api", t);
-    roles = parts.add("lease", Roles.join(config.lease(), node, clock));
-    t = phase("lease", t);
+    roles = join();
+    t = phase("node-api-and-lease", t);
     mount(mnt, invalidator);
     phase("fuse", t);
   }
@@ -108,43 +104,25 @@ final class NodeStartup {
     }
   }
 
-  private ReplicationNode startNodeApi(Path data) throws IOException {
+  private Roles join() {
     long id = store.options().nodeId();
-    boolean candidate = config.lease().candidate();
-    Duration reconnect = config.lease().reconnectDelay();
-    if (reconnect.compareTo(MIN_RECONNECT_DELAY) < 0) {
-      reconnect = MIN_RECONNECT_DELAY;
-    }
     ReplicaOptions replica =
         ReplicaOptions.defaults()
-            .withReconnectDelay(reconnect)
+            .withReconnectDelay(max(config.lease().reconnectDelay(), MIN_RECONNECT_DELAY))
             .withDatabases(new HashSet<>(config.lease().databases()));
-    Optional<URI> advertise =
-        candidate ? Optional.of(URI.create(config.lease().advertiseUrl())) : Optional.empty();
-    String hostname = config.lease().hostname();
-    if (hostname.isBlank()) {
-      hostname = Roles.staticPrimary(config.lease()).hostname();
-    }
     if (config.http().clusterToken().isPresent()) {
       log.warn(
           "http.token is set but the node api does not check it yet: keep http.addr on a"
               + " private network");
     }
-    try {
-      return parts.add(
-          "node-api",
-          new ReplicationNode(
-              store,
-              new NodeServer.Options(
-                  config.http().host(), config.http().port(), id, candidate, HEARTBEAT),
-              replica,
-              hostname,
-              advertise,
-              clock));
-    } catch (RuntimeException e) {
-      throw new CliException(
-          "cannot listen on http.addr " + config.http().addr() + ": " + message(e), e);
-    }
+    NodeServer.Options server =
+        new NodeServer.Options(
+            config.http().host(), config.http().port(), id, config.lease().candidate(), HEARTBEAT);
+    return parts.add("lease", Roles.join(config.lease(), store, server, replica));
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
   }
 
   private void mount(Path mnt, MountInvalidator invalidator) {
@@ -166,6 +144,7 @@ final class NodeStartup {
               invalidator,
               clock);
       parts.add("fuse", mount);
+      roles.addListener((previous, current) -> mount.roleChanged());
       mount.roleChanged();
     } catch (IOException | RuntimeException e) {
       throw new CliException(

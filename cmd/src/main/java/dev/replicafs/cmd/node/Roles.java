@@ -2,14 +2,17 @@ package dev.replicafs.cmd.node;
 
 import dev.replicafs.cmd.CliException;
 import dev.replicafs.cmd.config.LeaseConfig;
-import dev.replicafs.cmd.config.LeaseType;
-import dev.replicafs.lease.Lease;
-import dev.replicafs.lease.LeaseException;
+import dev.replicafs.lease.Leaser;
+import dev.replicafs.lease.MonotonicClock;
 import dev.replicafs.lease.PrimaryInfo;
-import dev.replicafs.lease.StaticLeaser;
-import dev.replicafs.replication.node.ReplicationNode;
+import dev.replicafs.replication.http.NodeServer;
+import dev.replicafs.replication.node.ClusterNode;
 import dev.replicafs.replication.replica.ReplicaClient;
-import java.net.URI;
+import dev.replicafs.replication.replica.ReplicaOptions;
+import dev.replicafs.replication.role.RoleListener;
+import dev.replicafs.replication.role.RoleOptions;
+import dev.replicafs.replication.role.RoleState;
+import dev.replicafs.replication.store.Store;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,74 +21,65 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The single place that decides this node's role: everything else in the mount lifecycle (mount
- * status, proxy view, exec, shutdown) only reads it through the methods here.
- *
- * <p>Today it drives {@link ReplicationNode#becomePrimary()} / {@link
- * ReplicationNode#becomeReplica} for the static lease only: a candidate holds the static lease and
- * is primary; any other node is a replica of {@code lease.advertise-url}. Consul and etcd fail at
- * startup with a clear "not wired yet" message; the role-machine facade of {@code
- * dev.replicafs.replication.node} replaces this class for them.
+ * The single place the mount lifecycle reads this node's role from: a {@link ClusterNode} (node API
+ * server, replica client and the lease-driven role machine) over the leaser that {@code lease.type}
+ * names. Everything else (mount status, proxy view, exec, shutdown) only uses the methods here.
+ * Closing closes the cluster node first (a primary refuses writes and releases its lease so another
+ * candidate takes over at once), then the leaser.
  */
 final class Roles implements RoleSource, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Roles.class);
-  private static final Duration READY_POLL = Duration.ofMillis(20);
+  private static final Duration READY_SLICE = Duration.ofMillis(100);
+  private static final Duration MIN_RECONNECT_DELAY = Duration.ofMillis(10);
 
-  private final ReplicationNode node;
-  private final StaticLeaser leaser;
-  private final PrimaryInfo primary;
+  private final ClusterNode node;
+  private final Leaser leaser;
   private final boolean candidate;
   private final Clock clock;
-  private Lease lease;
   private boolean closed;
 
-  private Roles(
-      ReplicationNode node, StaticLeaser leaser, PrimaryInfo primary, boolean candidate, Clock c) {
+  private Roles(ClusterNode node, Leaser leaser, boolean candidate, Clock clock) {
     this.node = node;
     this.leaser = leaser;
-    this.primary = primary;
     this.candidate = candidate;
-    this.clock = c;
+    this.clock = clock;
   }
 
-  /** Checks that the lease type can be driven by this build, before anything is opened. */
-  static void checkSupported(LeaseConfig lease) {
-    if (lease.type() != LeaseType.STATIC) {
-      throw new CliException(
-          "lease.type "
-              + lease.type().configName()
-              + " is not wired into replicafs mount yet (only static is): use lease.type: static"
-              + " or a build with the role machine");
-    }
-  }
-
-  /** The static primary as configured ({@code lease.hostname}, {@code lease.advertise-url}). */
-  static PrimaryInfo staticPrimary(LeaseConfig lease) {
-    String host = lease.hostname();
-    if (host.isBlank()) {
-      host = Optional.ofNullable(URI.create(lease.advertiseUrl()).getHost()).orElse("primary");
-    }
-    return new PrimaryInfo(host, lease.advertiseUrl());
-  }
-
-  /** Takes the lease (candidate) or joins the configured primary (replica). */
-  static Roles join(LeaseConfig config, ReplicationNode node, Clock clock) {
-    checkSupported(config);
-    PrimaryInfo primary = staticPrimary(config);
-    StaticLeaser leaser = new StaticLeaser(primary, config.candidate(), clock);
-    Roles roles = new Roles(node, leaser, primary, config.candidate(), clock);
+  /**
+   * Starts the node API on {@code server} and joins the cluster: the role machine acquires the
+   * lease or follows the primary from now on.
+   */
+  static Roles join(
+      LeaseConfig config, Store store, NodeServer.Options server, ReplicaOptions replica) {
+    Clock clock = MonotonicClock.system();
+    Leaser leaser = Leasers.of(config, clock);
+    ClusterNode node;
     try {
-      if (config.candidate()) {
-        roles.lease = leaser.acquire();
-        node.becomePrimary();
-      } else {
-        node.becomeReplica(leaser.primaryInfo());
-      }
-    } catch (LeaseException e) {
+      node = new ClusterNode(store, leaser, server, replica, roleOptions(config, server), clock);
+    } catch (RuntimeException e) {
       leaser.close();
-      throw new CliException("cannot join the cluster: " + e.getMessage(), e);
+      throw new CliException(
+          "cannot listen on the node api port " + server.port() + ": " + e.getMessage(), e);
     }
+    Roles roles = new Roles(node, leaser, config.candidate(), clock);
+    node.start();
+    log.info(
+        "joining cluster lease={} candidate={} node_api={}",
+        config.type().configName(),
+        config.candidate(),
+        node.url());
     return roles;
+  }
+
+  private static RoleOptions roleOptions(LeaseConfig config, NodeServer.Options server) {
+    Duration reconnect = config.reconnectDelay();
+    if (reconnect.compareTo(MIN_RECONNECT_DELAY) < 0) {
+      reconnect = MIN_RECONNECT_DELAY;
+    }
+    return RoleOptions.defaults(server.nodeId())
+        .withReconnectDelay(reconnect)
+        .withDemoteDelay(config.demoteDelay())
+        .withPromote(config.promote());
   }
 
   /** Whether this node may become primary ({@code lease.candidate}). */
@@ -93,28 +87,39 @@ final class Roles implements RoleSource, AutoCloseable {
     return candidate;
   }
 
+  /** Hears every later role transition (on the role machine's thread). */
+  void addListener(RoleListener listener) {
+    node.addListener(listener);
+  }
+
   @Override
   public boolean isPrimary() {
-    return node.replica().isEmpty() && lease != null;
+    return node.isPrimary();
   }
 
   @Override
   public Optional<PrimaryInfo> knownPrimary() {
-    return Optional.of(isPrimary() ? node.self() : primary);
+    return node.primary();
   }
 
   /** The primary's hostname while this replica is connected and caught up with it. */
   Optional<String> connectedPrimary() {
-    return node.replica().filter(ReplicaClient::isReady).map(c -> primary.hostname());
+    if (node.state() instanceof RoleState.Replica r && replicaReady()) {
+      return Optional.of(r.primary().hostname());
+    }
+    return Optional.empty();
+  }
+
+  private boolean replicaReady() {
+    return node.replication().replica().map(ReplicaClient::isReady).orElse(false);
   }
 
   @Override
   public Optional<Duration> lag() {
-    Optional<ReplicaClient> client = node.replica();
-    if (client.isEmpty()) {
+    if (node.isPrimary()) {
       return Optional.of(Duration.ZERO);
     }
-    return client.get().isReady() ? Optional.of(client.get().lag()) : Optional.empty();
+    return replicaReady() ? Optional.of(node.lag()) : Optional.empty();
   }
 
   /** When the primary was last heard from. */
@@ -129,32 +134,33 @@ final class Roles implements RoleSource, AutoCloseable {
    */
   boolean awaitReady(StopSignal stop) throws InterruptedException {
     Instant nextLog = clock.instant().plusSeconds(5);
-    while (!isPrimary() && connectedPrimary().isEmpty()) {
-      if (stop.await(READY_POLL)) {
+    while (!node.awaitReady(READY_SLICE)) {
+      if (stop.isStopped()) {
         return false;
       }
       if (clock.instant().isAfter(nextLog)) {
         log.info(
-            "waiting to catch up with the primary primary={} error={}",
-            primary.advertiseUrl(),
-            node.replica().flatMap(ReplicaClient::lastError).orElse("none"));
+            "waiting to become primary or catch up with the primary state={} primary={} error={}",
+            node.state().getClass().getSimpleName(),
+            node.primary().map(PrimaryInfo::advertiseUrl).orElse("unknown"),
+            node.replication().replica().flatMap(ReplicaClient::lastError).orElse("none"));
         nextLog = clock.instant().plusSeconds(5);
       }
     }
     return true;
   }
 
-  /** Gives up the role: releases the lease if held. Idempotent. */
+  /** Gives up the role (the lease is released at once if held), then closes the leaser. */
   @Override
   public synchronized void close() {
     if (closed) {
       return;
     }
     closed = true;
-    if (lease != null) {
-      log.info("releasing lease type=static");
-      lease.close();
+    try {
+      node.close();
+    } finally {
+      leaser.close();
     }
-    leaser.close();
   }
 }
