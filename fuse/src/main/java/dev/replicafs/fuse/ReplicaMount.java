@@ -18,6 +18,7 @@ public final class ReplicaMount implements AutoCloseable {
   private final FuseMount mount;
   private final MountInvalidator invalidator;
   private final Store store;
+  private boolean closed;
 
   private ReplicaMount(
       Store store, ReplicaFileSystem fs, FuseMount mount, MountInvalidator invalidator) {
@@ -70,9 +71,13 @@ public final class ReplicaMount implements AutoCloseable {
   /**
    * Tells the kernel that the node's role changed: modes shown for the root and the databases
    * depend on it (0777/0666 on the primary, 0555/0444 on a replica), and attributes are cached. The
-   * composition root calls it after every role change.
+   * composition root calls it after every role change. After {@link #close()} it does nothing:
+   * libfuse's session is gone then, and a kernel notification would use freed memory.
    */
-  public void roleChanged() {
+  public synchronized void roleChanged() {
+    if (closed) {
+      return;
+    }
     invalidator.roleChanged(store.dbs().stream().map(db -> db.name()).toList());
   }
 
@@ -82,7 +87,8 @@ public final class ReplicaMount implements AutoCloseable {
   }
 
   @Override
-  public void close() throws IOException {
+  public synchronized void close() throws IOException {
+    closed = true;
     mount.close();
   }
 }
