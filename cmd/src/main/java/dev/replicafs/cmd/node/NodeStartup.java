@@ -118,7 +118,14 @@ final class NodeStartup {
     NodeServer.Options server =
         new NodeServer.Options(
             config.http().host(), config.http().port(), id, config.lease().candidate(), HEARTBEAT);
-    return parts.add("lease", Roles.join(config.lease(), store, server, replica));
+    try {
+      return parts.add("lease", Roles.join(config.lease(), store, server, replica));
+    } catch (CliException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new CliException(
+          "cannot listen on http.addr " + config.http().addr() + ": " + message(e), e);
+    }
   }
 
   private static Duration max(Duration a, Duration b) {

@@ -1,6 +1,5 @@
 package dev.replicafs.cmd.node;
 
-import dev.replicafs.cmd.CliException;
 import dev.replicafs.cmd.config.LeaseConfig;
 import dev.replicafs.lease.Leaser;
 import dev.replicafs.lease.MonotonicClock;
@@ -48,6 +47,8 @@ final class Roles implements RoleSource, AutoCloseable {
   /**
    * Starts the node API on {@code server} and joins the cluster: the role machine acquires the
    * lease or follows the primary from now on.
+   *
+   * @throws RuntimeException when the node API cannot listen (the leaser is closed again)
    */
   static Roles join(
       LeaseConfig config, Store store, NodeServer.Options server, ReplicaOptions replica) {
@@ -58,8 +59,7 @@ final class Roles implements RoleSource, AutoCloseable {
       node = new ClusterNode(store, leaser, server, replica, roleOptions(config, server), clock);
     } catch (RuntimeException e) {
       leaser.close();
-      throw new CliException(
-          "cannot listen on the node api port " + server.port() + ": " + e.getMessage(), e);
+      throw e;
     }
     Roles roles = new Roles(node, leaser, config.candidate(), clock);
     node.start();
