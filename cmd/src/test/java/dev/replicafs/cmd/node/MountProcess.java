@@ -122,6 +122,7 @@ final class MountProcess implements AutoCloseable {
         fail("replicafs mount exited with " + process.exitValue() + " before mounting:\n" + log());
       }
       if (Instant.now().isAfter(deadline)) {
+        killTree(); // the caller never gets the process to close
         fail("not mounted after " + STARTUP + ":\n" + log());
       }
       process.waitFor(50, TimeUnit.MILLISECONDS);

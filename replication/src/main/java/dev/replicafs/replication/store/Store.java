@@ -151,18 +151,28 @@ public final class Store implements AutoCloseable {
    *
    * @throws InvalidDatabaseNameException if the name is not valid
    */
-  public synchronized Db create(String name) throws IOException {
+  public Db create(String name) throws IOException {
     DatabaseName.validate(name);
-    checkOpen();
-    Db db = dbs.get(name);
-    if (db == null) {
-      Path dir = options.dataDir().resolve("dbs").resolve(name);
-      ops.createDirectories("CREATE:MKDIR", dir);
-      db = new Db(name, dir, this, ops);
-      dbs.put(name, db);
+    Db db;
+    boolean created = false;
+    synchronized (this) {
+      checkOpen();
+      db = dbs.get(name);
+      if (db == null) {
+        Path dir = options.dataDir().resolve("dbs").resolve(name);
+        ops.createDirectories("CREATE:MKDIR", dir);
+        db = new Db(name, dir, this, ops);
+        dbs.put(name, db);
+      }
+      if (!db.exists(FileKind.DATABASE)) {
+        db.files.create(FileKind.DATABASE, "CREATE:OPEN_DATABASE");
+        created = true;
+      }
     }
-    if (!db.exists(FileKind.DATABASE)) {
-      db.files.create(FileKind.DATABASE, "CREATE:OPEN_DATABASE");
+    // Outside the store's lock: the kernel may be serving a LOOKUP/GETATTR of this very name,
+    // holding the entry while its FUSE handler waits for db(name), which takes this lock; the
+    // notification would then wait for that request forever (seen as a replica hang).
+    if (created) {
       invalidator.invalidateEntry(name);
     }
     return db;
