@@ -36,11 +36,16 @@ final class NodeHandle implements AutoCloseable {
     this.openMillis = Double.parseDouble(kv.get("openMs"));
   }
 
-  /** Starts a node on {@code data}, mounted at {@code mount}, and waits until it is mounted. */
+  /**
+   * Starts a node on {@code data}, mounted at {@code mount}, and waits until it is mounted. {@code
+   * {id}} in a JVM argument becomes the node id (e.g. one JFR file per node).
+   */
   static NodeHandle start(Path data, Path mount, long id, List<String> jvmArgs) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(jvmArgs);
+    for (String a : jvmArgs) {
+      cmd.add(a.replace("{id}", String.valueOf(id)));
+    }
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(BenchNodeMain.class.getName());
@@ -51,6 +56,12 @@ final class NodeHandle implements AutoCloseable {
     BufferedReader out =
         new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
     String first = out.readLine();
+    // A JVM option such as JFR may print to stdout before the node does: skip such lines.
+    for (int skipped = 0;
+        first != null && !first.startsWith("ready ") && skipped < 100;
+        skipped++) {
+      first = out.readLine();
+    }
     if (first == null || !first.startsWith("ready ")) {
       p.destroyForcibly();
       throw new IOException("bench node did not start: first line " + first);
