@@ -179,6 +179,16 @@ final class LtxFiles {
     }
   }
 
+  /**
+   * Gives an applied pending file its final name without a directory fsync. Safe because the
+   * database was fsynced before and recovery replays a pending file that continues the last one (or
+   * is a snapshot): if the rename is lost, the pending name survives and is replayed. The next
+   * apply's directory fsync (of its pending rename) makes this rename durable too.
+   */
+  void installLazily(String prefix, Path pending, LtxFileName name) throws IOException {
+    ops.move(prefix + ":LTX_RENAME", pending, path(name));
+  }
+
   /** Moves an already verified temporary file into place durably. */
   void install(String prefix, Path tmp, LtxFileName name) throws IOException {
     ops.move(prefix + ":LTX_RENAME", tmp, path(name));
