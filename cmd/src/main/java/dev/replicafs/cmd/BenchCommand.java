@@ -1,25 +1,168 @@
 package dev.replicafs.cmd;
 
+import dev.replicafs.cmd.bench.BenchOptions;
+import dev.replicafs.cmd.bench.BenchRun;
+import dev.replicafs.cmd.bench.Report;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code replicafs bench}: a placeholder until the performance issue brings the benchmarks. It
- * measures nothing and says so, exiting with {@link ExitCodes#UNAVAILABLE}.
+ * {@code replicafs bench}: measures, in one run and on one disk, every workload of the performance
+ * issue on the raw disk, on a ReplicaFS mount (a primary with N replicas streaming, each a child
+ * JVM) and optionally on a baseline mount; prints a table of figures and ratios and writes JSON.
+ * See docs/BENCHMARKS.md. Needs root (FUSE) and a free disk of a few GB at default sizes.
  */
 @Command(
     name = "bench",
-    description = "Benchmarks (not in this build: they arrive with the performance issue).")
+    description =
+        "Benchmark raw disk vs ReplicaFS (primary + replicas) vs an optional baseline mount.",
+    footer = {"", "Exit codes: 0 ok; 1 runtime error; 2 usage error."})
 final class BenchCommand implements Callable<Integer> {
   @Spec CommandLine.Model.CommandSpec spec;
   @Mixin HelpOption help;
 
+  @Option(
+      names = {"-dir", "--dir"},
+      paramLabel = "DIR",
+      defaultValue = "replicafs-bench",
+      description = {
+        "Work directory on the disk under test (a fresh subdirectory is used).",
+        "Default: ${DEFAULT-VALUE}"
+      })
+  Path dir;
+
+  @Option(
+      names = {"-replicas", "--replicas"},
+      defaultValue = "1",
+      description = "Replicas streaming from the primary. Default: ${DEFAULT-VALUE}")
+  int replicas;
+
+  @Option(
+      names = {"-baseline", "--baseline"},
+      paramLabel = "DIR",
+      description = "A mounted directory to measure too (e.g. the C passthrough).")
+  Path baseline;
+
+  @Option(
+      names = {"-tx-normal", "--tx-normal"},
+      defaultValue = "5000",
+      description = "Single-row transactions in WAL+NORMAL. Default: ${DEFAULT-VALUE}")
+  int txNormal;
+
+  @Option(
+      names = {"-tx-full", "--tx-full"},
+      defaultValue = "1000",
+      description =
+          "Single-row transactions in WAL+FULL and DELETE+FULL. Default: ${DEFAULT-VALUE}")
+  int txFull;
+
+  @Option(
+      names = {"-batches", "--batches"},
+      defaultValue = "50",
+      description = "Batched transactions. Default: ${DEFAULT-VALUE}")
+  int batches;
+
+  @Option(
+      names = {"-batch-rows", "--batch-rows"},
+      defaultValue = "1000",
+      description = "Rows per batched transaction. Default: ${DEFAULT-VALUE}")
+  int batchRows;
+
+  @Option(
+      names = {"-read-rows", "--read-rows"},
+      defaultValue = "65536",
+      description = "Rows (1,000-byte blobs) of the read database. Default: ${DEFAULT-VALUE}")
+  long readRows;
+
+  @Option(
+      names = {"-point-reads", "--point-reads"},
+      defaultValue = "20000",
+      description = "Point reads per pass. Default: ${DEFAULT-VALUE}")
+  int pointReads;
+
+  @Option(
+      names = {"-lag-rates", "--lag-rates"},
+      split = ",",
+      defaultValue = "200,1000",
+      description = "Rates (tx/s) for the lag measurement. Default: ${DEFAULT-VALUE}")
+  List<Integer> lagRates;
+
+  @Option(
+      names = {"-lag-seconds", "--lag-seconds"},
+      defaultValue = "10",
+      description = "Seconds per lag rate. Default: ${DEFAULT-VALUE}")
+  int lagSeconds;
+
+  @Option(
+      names = {"-snapshot-mib", "--snapshot-mib"},
+      defaultValue = "1024",
+      description = "Size of the snapshot database in MiB, 0 to skip. Default: ${DEFAULT-VALUE}")
+  int snapshotMiB;
+
+  @Option(
+      names = {"-node-jvm-arg", "--node-jvm-arg"},
+      paramLabel = "ARG",
+      description = "Extra JVM argument for the node processes (repeatable), e.g. JFR.")
+  List<String> nodeJvmArgs = List.of();
+
+  @Option(
+      names = {"-json", "--json"},
+      paramLabel = "FILE",
+      description = "JSON report. Default: DIR/bench.json")
+  Path json;
+
+  @Option(
+      names = {"-keep", "--keep"},
+      description = "Keep the run's files afterwards.")
+  boolean keep;
+
   @Override
-  public Integer call() {
-    throw new UnavailableException(
-        "replicafs bench: benchmarks arrive with the performance issue; nothing was measured");
+  public Integer call() throws Exception {
+    BenchOptions options;
+    try {
+      options =
+          new BenchOptions(
+              dir,
+              replicas,
+              Optional.ofNullable(baseline),
+              txNormal,
+              txFull,
+              batches,
+              batchRows,
+              readRows,
+              pointReads,
+              lagRates,
+              lagSeconds,
+              snapshotMiB,
+              nodeJvmArgs,
+              json != null ? json : dir.resolve("bench.json"),
+              keep);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+    if (options.baseline().isPresent() && !Files.isDirectory(options.baseline().get())) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "baseline is not a directory: " + options.baseline().get());
+    }
+    Files.createDirectories(dir);
+    PrintWriter out = spec.commandLine().getOut();
+    Map<String, Object> report;
+    try {
+      report = new BenchRun(options, out).run();
+    } catch (java.sql.SQLException | IllegalStateException e) {
+      throw new CliException("bench failed: " + e.getMessage(), e);
+    }
+    Report.write(report, out, options.json());
+    return ExitCodes.OK;
   }
 }

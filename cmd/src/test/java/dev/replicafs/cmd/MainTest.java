@@ -275,9 +275,9 @@ class MainTest {
   }
 
   @Test
-  void benchIsAPlaceholderWithItsOwnExitCode() {
-    assertThat(run("bench")).isEqualTo(ExitCodes.UNAVAILABLE);
-    assertThat(err.toString()).contains("nothing was measured");
+  void benchRefusesNonsenseSizesAsAUsageError() {
+    assertThat(run("bench", "-replicas", "0")).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("replicas must be positive");
     assertThat(out.toString()).isEmpty();
   }
 

@@ -64,6 +64,10 @@ public final class Db implements AutoCloseable {
   boolean allDirty;
   volatile boolean walMode;
   final WalState wal = new WalState();
+
+  /** Which writes are already durable, so a commit can skip an fsync SQLite just did. */
+  final SyncTracker syncs = new SyncTracker();
+
   final List<SnapshotCapture> captures = new CopyOnWriteArrayList<>();
   private final LockTable locks;
   private volatile Pos pos = Pos.ZERO;
@@ -168,6 +172,7 @@ public final class Db implements AutoCloseable {
       switch (kind) {
         case DATABASE -> {
           beforeDatabaseWrite(offset, src.remaining());
+          syncs.wrote(kind);
           n = ops.write("FILE:WRITE_DATABASE", ch, src, offset);
         }
         case JOURNAL -> {
@@ -178,6 +183,7 @@ public final class Db implements AutoCloseable {
         }
         case WAL -> {
           beforeWalWrite(offset, src);
+          syncs.wrote(kind);
           n = ops.write("FILE:WRITE_WAL", ch, src, offset);
         }
         default -> throw new IllegalStateException(kind.toString());
@@ -219,6 +225,7 @@ public final class Db implements AutoCloseable {
         }
         default -> throw new IllegalStateException(kind.toString());
       }
+      syncs.wrote(kind);
       ops.truncate("FILE:TRUNCATE_" + kind, ch, size);
     } finally {
       mu.unlock();
@@ -272,7 +279,20 @@ public final class Db implements AutoCloseable {
 
   /** Makes a file's contents durable. */
   public void sync(FileKind kind) throws IOException {
+    ltx.syncDeferred("FILE:FSYNC_" + kind);
+    long generation = syncs.generation(kind);
     ops.force("FILE:FSYNC_" + kind, files.required(name, kind));
+    syncs.synced(kind, generation);
+  }
+
+  /** fsyncs {@code kind} unless every write to it is already durable (SQLite synced it). */
+  void forceUnlessDurable(String label, FileKind kind) throws IOException {
+    if (syncs.isDurable(kind)) {
+      return;
+    }
+    long generation = syncs.generation(kind);
+    ops.force(label, files.required(name, kind));
+    syncs.synced(kind, generation);
   }
 
   /** Size of a file in bytes. */
@@ -345,6 +365,12 @@ public final class Db implements AutoCloseable {
   public void close() throws IOException {
     mu.lock();
     try {
+      try {
+        ltx.syncDeferred("CLOSE");
+      } catch (IOException e) {
+        // Still in the page cache: as durable as SQLite's own unsynced WAL frames.
+        log.warn("could not fsync ltx files at close: db={} reason={}", name, e.getMessage());
+      }
       files.close();
     } finally {
       mu.unlock();

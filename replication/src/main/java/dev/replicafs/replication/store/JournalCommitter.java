@@ -18,8 +18,9 @@ import java.util.TreeMap;
  * recorded one; if nothing changed and the size is the same, the transaction was rolled back or
  * wrote nothing, and no TXID is used. Otherwise write the LTX file ({@code MinTXID = MaxTXID =
  * previous + 1}, pre-apply = previous post-apply, the changed pages in order, the lock page never)
- * durably, fsync the database, then update the checksums and the position. Labels: {@code
- * COMMIT:*}.
+ * durably, fsync the database (unless SQLite already did since its last write to it, as it does
+ * before invalidating the journal in {@code synchronous=FULL}), then update the checksums and the
+ * position. Labels: {@code COMMIT:*}.
  */
 final class JournalCommitter {
   private JournalCommitter() {}
@@ -73,7 +74,7 @@ final class JournalCommitter {
           }
         },
         snapshot ? null : post);
-    db.ops.force("COMMIT:DB_FSYNC", db.files.required(db.name, FileKind.DATABASE));
+    db.forceUnlessDurable("COMMIT:DB_FSYNC", FileKind.DATABASE);
     sums.apply(changes, commit);
     db.checksums = sums;
     db.walMode = h.isWal();

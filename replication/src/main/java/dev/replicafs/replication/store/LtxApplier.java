@@ -156,7 +156,7 @@ final class LtxApplier {
     try {
       DbRecovery.checkpointWal(db, "APPLY");
       writePages(db, pending, "APPLY");
-      db.ltx.install("APPLY", pending, name);
+      db.ltx.installLazily("APPLY", pending, name);
       if (h.isSnapshot()) {
         db.ltx.deleteAllExcept("APPLY:LTX_DELETE", name);
       }

@@ -30,6 +30,9 @@ final class LtxFiles {
   private final Path dir;
   private final FileOps ops;
 
+  /** Files written but not yet fsynced (see {@link #syncDeferred}); guarded by itself. */
+  private final List<LtxFileName> deferred = new ArrayList<>();
+
   LtxFiles(Path dir, FileOps ops) {
     this.dir = dir;
     this.ops = ops;
@@ -100,6 +103,20 @@ final class LtxFiles {
    */
   LtxTrailer write(String prefix, LtxHeader header, PageWriter pages, Long post)
       throws IOException {
+    return write(prefix, header, pages, post, true);
+  }
+
+  /**
+   * Like {@link #write(String, LtxHeader, PageWriter, Long)}; with {@code durable} false the file
+   * is written and renamed without {@code LTX_FSYNC} and {@code LTX_FSYNC_DIR}, and becomes durable
+   * at the next {@link #syncDeferred} (the application's next fsync, a durable commit, or close).
+   * Used for WAL commits SQLite itself did not fsync ({@code synchronous=NORMAL}/{@code OFF}).
+   */
+  LtxTrailer write(String prefix, LtxHeader header, PageWriter pages, Long post, boolean durable)
+      throws IOException {
+    if (durable) {
+      syncDeferred(prefix);
+    }
     ops.createDirectories(prefix + ":LTX_MKDIR", dir);
     LtxFileName name = LtxFileName.of(header);
     Path tmp = dir.resolve(name + ".tmp");
@@ -118,7 +135,9 @@ final class LtxFiles {
       pages.writePages(enc);
       trailer = post == null ? enc.finish() : enc.finish(post);
       out.flush();
-      ops.force(prefix + ":LTX_FSYNC", ch);
+      if (durable) {
+        ops.force(prefix + ":LTX_FSYNC", ch);
+      }
     } catch (IOException | RuntimeException e) {
       try {
         ops.deleteIfExists(prefix + ":LTX_CLEANUP", tmp);
@@ -128,8 +147,46 @@ final class LtxFiles {
       throw e;
     }
     ops.move(prefix + ":LTX_RENAME", tmp, path(name));
-    ops.syncDirectory(prefix + ":LTX_FSYNC_DIR", dir);
+    if (durable) {
+      ops.syncDirectory(prefix + ":LTX_FSYNC_DIR", dir);
+    } else {
+      synchronized (deferred) {
+        deferred.add(name);
+      }
+    }
     return trailer;
+  }
+
+  /**
+   * Makes the files written with {@code durable} false durable: fsync of each (a file retention
+   * already deleted is skipped) and one fsync of the directory. Labels {@code prefix:LTX_FSYNC},
+   * {@code prefix:LTX_FSYNC_DIR}.
+   */
+  void syncDeferred(String prefix) throws IOException {
+    synchronized (deferred) {
+      if (deferred.isEmpty()) {
+        return;
+      }
+      for (LtxFileName n : deferred) {
+        try (FileChannel ch = ops.open(prefix + ":LTX_OPEN", path(n), StandardOpenOption.READ)) {
+          ops.force(prefix + ":LTX_FSYNC", ch);
+        } catch (java.nio.file.NoSuchFileException gone) {
+          // deleted by retention or a snapshot: nothing to make durable
+        }
+      }
+      ops.syncDirectory(prefix + ":LTX_FSYNC_DIR", dir);
+      deferred.clear();
+    }
+  }
+
+  /**
+   * Gives an applied pending file its final name without a directory fsync. Safe because the
+   * database was fsynced before and recovery replays a pending file that continues the last one (or
+   * is a snapshot): if the rename is lost, the pending name survives and is replayed. The next
+   * apply's directory fsync (of its pending rename) makes this rename durable too.
+   */
+  void installLazily(String prefix, Path pending, LtxFileName name) throws IOException {
+    ops.move(prefix + ":LTX_RENAME", pending, path(name));
   }
 
   /** Moves an already verified temporary file into place durably. */

@@ -15,14 +15,15 @@ import java.util.TreeMap;
 
 /**
  * Records the WAL transactions committed since the last one, when a connection releases the shm
- * WRITE lock. Steps (labels {@code WAL_COMMIT:*}): fsync the WAL (so {@code synchronous=NORMAL}
- * cannot lose a recorded frame), read the frames appended after the last recorded offset with
- * {@link WalReader} (salts and cumulative checksums verified, up to the last commit frame), build
- * one LTX file from the newest version of each page (WALOffset = first frame, WALSize = bytes up to
- * the commit frame, the header's salts; pages dropped by a shrink are XORed out), write it durably,
- * then advance the recorded WAL offset, the page-to-frame index, the checksums and the position. A
- * scan that finds no commit frame (a rolled-back transaction) records nothing; so does a
- * transaction that changed no page.
+ * WRITE lock. Steps (labels {@code WAL_COMMIT:*}): see whether SQLite fsynced the WAL since its
+ * last write to it ({@code synchronous=FULL}) or not (NORMAL, OFF), read the frames appended after
+ * the last recorded offset with {@link WalReader} (salts and cumulative checksums verified, up to
+ * the last commit frame), build one LTX file from the newest version of each page (WALOffset =
+ * first frame, WALSize = bytes up to the commit frame, the header's salts; pages dropped by a
+ * shrink are XORed out), write it (durably if SQLite made the transaction durable, else deferred to
+ * SQLite's next fsync, see {@link LtxFiles#syncDeferred}), then advance the recorded WAL offset,
+ * the page-to-frame index, the checksums and the position. A scan that finds no commit frame (a
+ * rolled-back transaction) records nothing; so does a transaction that changed no page.
  */
 final class WalCommitter {
   private WalCommitter() {}
@@ -32,7 +33,11 @@ final class WalCommitter {
     if (ch == null || db.ops.size("WAL_COMMIT:WAL_SIZE", ch) <= WalHeader.SIZE) {
       return null;
     }
-    db.ops.force("WAL_COMMIT:WAL_FSYNC", ch);
+    // The LTX file is as durable as SQLite made the transaction: with synchronous=FULL SQLite
+    // fsynced the WAL before releasing the lock, and the file is written durably; with NORMAL it
+    // did not, and neither the WAL nor the file is fsynced now, only at SQLite's next fsync (a
+    // checkpoint) or a later durable commit. See docs/BENCHMARKS.md, "Commit path".
+    boolean durable = db.syncs.isDurable(FileKind.WAL);
     WalReader reader = reader(db);
     if (reader == null) {
       return null;
@@ -96,7 +101,8 @@ final class WalCommitter {
             enc.writePage(p, page(db, p, frames.get(p), ps));
           }
         },
-        snapshot ? null : post);
+        snapshot ? null : post,
+        durable || snapshot);
     sums.apply(changes, commit);
     db.checksums = sums;
     advance(db, frames, commit, last);

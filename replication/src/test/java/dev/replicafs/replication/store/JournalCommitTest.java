@@ -121,12 +121,14 @@ class JournalCommitTest {
       SqliteMirror.run(db, sqlite.init());
       List<SqliteMirror.Call> calls = sqlite.randomTx();
       Pos before = db.pos();
-      ops.armLabel("WAL_COMMIT:LTX_FSYNC", FaultyFileOps.Action.FAIL);
+      // The mirror does not fsync (synchronous=NORMAL), so the LTX file is written without an fsync
+      // of its own: fail its rename instead.
+      ops.armLabel("WAL_COMMIT:LTX_RENAME", FaultyFileOps.Action.FAIL);
       SqliteMirror.run(db, calls);
       assertThat(fatal)
           .singleElement()
           .asString()
-          .isEqualTo("app.db: injected failure at WAL_COMMIT:LTX_FSYNC");
+          .isEqualTo("app.db: injected failure at WAL_COMMIT:LTX_RENAME");
       assertThat(db.pos()).isEqualTo(before);
       assertThat(db.locks().isWriteLocked(LockFile.SHM, LockBytes.WAL_WRITE)).isFalse();
     }

@@ -1,0 +1,68 @@
+package dev.replicafs.cmd.bench;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What one {@code replicafs bench} run measures and how much.
+ *
+ * @param workDir directory on the disk under test; the run uses a fresh subdirectory of it
+ * @param replicas replicas streaming from the primary (>= 1)
+ * @param baseline an already mounted directory (e.g. the C passthrough) measured like the raw disk
+ * @param normalTx single-row transactions in WAL+NORMAL
+ * @param fullTx single-row transactions in WAL+FULL and DELETE+FULL
+ * @param batches transactions of {@code batchRows} inserts
+ * @param batchRows rows per batched transaction
+ * @param readRows rows (1,000-byte blobs) of the read database
+ * @param pointReads point reads per pass
+ * @param lagRates transaction rates at which lag is measured
+ * @param lagSeconds seconds per lag rate
+ * @param snapshotMiB size of the snapshot-bootstrap database (0 skips that phase)
+ * @param nodeJvmArgs extra JVM arguments for the node processes (e.g. JFR)
+ * @param json where the JSON report goes
+ * @param keep keep the run's directory afterwards
+ */
+public record BenchOptions(
+    Path workDir,
+    int replicas,
+    Optional<Path> baseline,
+    int normalTx,
+    int fullTx,
+    int batches,
+    int batchRows,
+    long readRows,
+    int pointReads,
+    List<Integer> lagRates,
+    int lagSeconds,
+    int snapshotMiB,
+    List<String> nodeJvmArgs,
+    Path json,
+    boolean keep) {
+  public BenchOptions {
+    Objects.requireNonNull(workDir, "workDir");
+    Objects.requireNonNull(baseline, "baseline");
+    Objects.requireNonNull(json, "json");
+    lagRates = List.copyOf(lagRates);
+    nodeJvmArgs = List.copyOf(nodeJvmArgs);
+    positive(replicas, "replicas");
+    positive(normalTx, "normal transactions");
+    positive(fullTx, "full transactions");
+    positive(batches, "batches");
+    positive(batchRows, "batch rows");
+    positive(readRows, "read rows");
+    positive(pointReads, "point reads");
+    positive(lagSeconds, "lag seconds");
+    lagRates.forEach(r -> positive(r, "lag rate"));
+    if (snapshotMiB < 0) {
+      throw new IllegalArgumentException("snapshot size must be >= 0: " + snapshotMiB);
+    }
+  }
+
+  private static void positive(long v, String what) {
+    if (v <= 0) {
+      throw new IllegalArgumentException(what + " must be positive: " + v);
+    }
+  }
+}
