@@ -23,6 +23,7 @@ public final class ReplicaSession {
   private final long peer;
   private final Predicate<String> filter;
   private final DirtySet dirty;
+  private final java.util.function.BiConsumer<ReplicaSession, Ack> onAck;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   private final Map<String, Ack> acks = new HashMap<>();
@@ -30,7 +31,13 @@ public final class ReplicaSession {
   private CompletableFuture<Void> handoffSent;
   private boolean ended;
 
-  ReplicaSession(String id, long peer, Predicate<String> filter, DirtySet dirty) {
+  ReplicaSession(
+      String id,
+      long peer,
+      Predicate<String> filter,
+      DirtySet dirty,
+      java.util.function.BiConsumer<ReplicaSession, Ack> onAck) {
+    this.onAck = onAck;
     this.id = id;
     this.peer = peer;
     this.filter = filter;
@@ -56,6 +63,7 @@ public final class ReplicaSession {
     } finally {
       lock.unlock();
     }
+    onAck.accept(this, ack);
   }
 
   /** The latest acknowledgement for {@code db}, if any. */
