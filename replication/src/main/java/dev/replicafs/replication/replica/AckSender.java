@@ -63,7 +63,6 @@ final class AckSender implements AutoCloseable {
                     e.getCause() == null ? e.toString() : e.getCause().getMessage());
               }
             });
-    body.submit(ByteBuffer.wrap(AckCodec.preamble()));
     this.thread = new Thread(this::run, "replicafs-replica-ack");
     this.thread.setDaemon(true);
     this.thread.start();
@@ -94,6 +93,16 @@ final class AckSender implements AutoCloseable {
 
   private void run() {
     try {
+      // a SubmissionPublisher drops what is submitted before the HTTP client subscribed
+      lock.lock();
+      try {
+        while (body.getNumberOfSubscribers() == 0 && !closed && !failed) {
+          pendingChanged.await(5, TimeUnit.MILLISECONDS);
+        }
+      } finally {
+        lock.unlock();
+      }
+      body.submit(ByteBuffer.wrap(AckCodec.preamble()));
       while (true) {
         List<Ack> batch;
         lock.lock();
