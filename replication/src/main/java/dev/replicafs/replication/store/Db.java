@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
  *       change no checksum.
  * </ul>
  *
- * <p>The {@link CommitGate} runs after the lock is released and before the call that completed the
- * transaction returns. This class is the seam and the state; the paths live in {@link
+ * <p>The {@link CommitGate} runs with the lock released and before the call that completed the
+ * transaction returns; for rollback journals before the journal is invalidated (docs/SYNC.md). This class is the seam and the state; the paths live in {@link
  * JournalCommitter}, {@link WalCommitter}, {@link LtxApplier}, {@link SnapshotWriter} and {@link
  * DbRecovery}.
  *
