@@ -38,9 +38,9 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>The {@link CommitGate} runs with the lock released and before the call that completed the
- * transaction returns; for rollback journals before the journal is invalidated (docs/SYNC.md). This class is the seam and the state; the paths live in {@link
- * JournalCommitter}, {@link WalCommitter}, {@link LtxApplier}, {@link SnapshotWriter} and {@link
- * DbRecovery}.
+ * transaction returns; for rollback journals before the journal is invalidated (docs/SYNC.md). This
+ * class is the seam and the state; the paths live in {@link JournalCommitter}, {@link
+ * WalCommitter}, {@link LtxApplier}, {@link SnapshotWriter} and {@link DbRecovery}.
  *
  * <p>Size: this class is longer than the 400-line guideline because it is the whole FUSE seam, a
  * dozen public methods of a few lines each (one per kernel request), plus the small state helpers
