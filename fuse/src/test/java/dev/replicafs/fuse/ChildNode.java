@@ -49,6 +49,13 @@ public final class ChildNode {
         Store.builder(StoreOptions.defaults(data))
             .invalidator(invalidator)
             .fatalHandler(fatal)
+            .commitGate(
+                event -> {
+                  if (failCommits) {
+                    throw new dev.replicafs.replication.store.CommitNotConfirmedException(
+                        "test gate refuses txid=" + event.pos().txid());
+                  }
+                })
             .primary(Boolean.parseBoolean(args[2]))
             .open()) {
       TestStatus status = new TestStatus(store);
@@ -66,6 +73,9 @@ public final class ChildNode {
     }
   }
 
+  /** {@code gate fail}: the commit gate refuses every commit (synchronous replication time-out). */
+  private static volatile boolean failCommits;
+
   private static void serve(Store store, TestStatus status, ReplicaMount mount, PrintStream out)
       throws Exception {
     BufferedReader in =
@@ -79,6 +89,7 @@ public final class ChildNode {
           store.setPrimary(Boolean.parseBoolean(w[1]));
           mount.roleChanged();
         }
+        case "gate" -> failCommits = w[1].equals("fail");
         case "host" -> status.primaryHost = w[1].equals("-") ? null : w[1];
         case "lag" -> status.lag = w[1].equals("-") ? null : Long.valueOf(w[1]);
         case "apply" -> {

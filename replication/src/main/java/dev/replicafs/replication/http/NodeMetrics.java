@@ -93,6 +93,11 @@ public final class NodeMetrics implements PositionListener, FrameObserver {
     streams.decrementAndGet();
   }
 
+  /** The registry, for components that add their own metrics (synchronous replication). */
+  PrometheusRegistry registry() {
+    return registry;
+  }
+
   /** Writes the Prometheus text format. */
   void write(OutputStream out) throws IOException {
     new PrometheusTextFormatWriter(false).write(out, registry.scrape());

@@ -153,6 +153,11 @@ public final class NodeServer implements AutoCloseable {
     this.control = control;
   }
 
+  /** The {@code /metrics} registry, for components that add their own metrics. */
+  public io.prometheus.metrics.model.registry.PrometheusRegistry metricsRegistry() {
+    return metrics.registry();
+  }
+
   /** The change feed replica streams subscribe to. */
   public ChangeFeed feed() {
     return feed;

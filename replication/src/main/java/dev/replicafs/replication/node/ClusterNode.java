@@ -89,6 +89,14 @@ public final class ClusterNode implements AutoCloseable {
     machine.addListener(this::announce);
   }
 
+  /**
+   * Enables synchronous replication before {@link #start()}; {@code gate} must be the store's
+   * commit gate (docs/SYNC.md).
+   */
+  public void sync(dev.replicafs.replication.sync.SyncReplication gate) {
+    replication.sync(gate);
+  }
+
   /** Starts the role machine: it joins the cluster (acquires the lease or follows the primary). */
   public void start() {
     machine.start();

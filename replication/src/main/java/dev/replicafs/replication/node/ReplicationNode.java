@@ -41,6 +41,7 @@ public final class ReplicationNode implements RoleView, AutoCloseable {
   private volatile Optional<PrimaryInfo> primary = Optional.empty();
   private volatile RoleView roleSource;
   private ReplicaClient client;
+  private dev.replicafs.replication.sync.SyncReplication sync;
   private boolean closed;
 
   /**
@@ -116,6 +117,19 @@ public final class ReplicationNode implements RoleView, AutoCloseable {
     stopClient();
   }
 
+  /**
+   * Enables synchronous replication (docs/SYNC.md): {@code gate} must be the store's commit gate;
+   * it is attached to this node's streams and metrics, and closed with this node.
+   */
+  public synchronized void sync(dev.replicafs.replication.sync.SyncReplication gate) {
+    if (sync != null) {
+      throw new IllegalStateException("synchronous replication is already enabled");
+    }
+    gate.attach(store, server.streams());
+    gate.register(server.metricsRegistry());
+    sync = gate;
+  }
+
   /** The node API server. */
   public NodeServer server() {
     return server;
@@ -169,6 +183,9 @@ public final class ReplicationNode implements RoleView, AutoCloseable {
     }
     closed = true;
     stopClient();
+    if (sync != null) {
+      sync.close();
+    }
     server.close();
   }
 }

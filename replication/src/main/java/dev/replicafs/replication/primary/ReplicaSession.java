@@ -24,6 +24,7 @@ public final class ReplicaSession {
   private final boolean candidate;
   private final Predicate<String> filter;
   private final DirtySet dirty;
+  private final java.util.function.BiConsumer<ReplicaSession, Ack> onAck;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   private final Map<String, Ack> acks = new HashMap<>();
@@ -32,7 +33,13 @@ public final class ReplicaSession {
   private boolean ended;
 
   ReplicaSession(
-      String id, long peer, boolean candidate, Predicate<String> filter, DirtySet dirty) {
+      String id,
+      long peer,
+      boolean candidate,
+      Predicate<String> filter,
+      DirtySet dirty,
+      java.util.function.BiConsumer<ReplicaSession, Ack> onAck) {
+    this.onAck = onAck;
     this.id = id;
     this.peer = peer;
     this.candidate = candidate;
@@ -64,6 +71,7 @@ public final class ReplicaSession {
     } finally {
       lock.unlock();
     }
+    onAck.accept(this, ack);
   }
 
   /** The latest acknowledgement for {@code db}, if any. */

@@ -43,6 +43,7 @@ public final class StreamHub implements PrimaryStreams {
   private final SecureRandom random = new SecureRandom();
   private volatile boolean driven;
   private volatile boolean serving;
+  private volatile SessionListener listener = SessionListener.NONE;
 
   public StreamHub(Store store) {
     this.store = store;
@@ -57,8 +58,9 @@ public final class StreamHub implements PrimaryStreams {
   public ReplicaSession open(
       long peer, boolean candidate, Predicate<String> filter, DirtySet dirty) {
     String id = HexFormat.of().withUpperCase().toHexDigits(random.nextLong());
-    ReplicaSession s = new ReplicaSession(id, peer, candidate, filter, dirty);
+    ReplicaSession s = new ReplicaSession(id, peer, candidate, filter, dirty, this::acked);
     sessions.put(id, s);
+    listener.opened(s);
     return s;
   }
 
@@ -66,6 +68,16 @@ public final class StreamHub implements PrimaryStreams {
   public void closed(ReplicaSession session) {
     session.end();
     sessions.remove(session.id(), session);
+    listener.ended(session);
+  }
+
+  /** Sets the one listener of stream life and acknowledgements (synchronous replication). */
+  public void sessionListener(SessionListener l) {
+    this.listener = java.util.Objects.requireNonNull(l);
+  }
+
+  private void acked(ReplicaSession s, dev.replicafs.replication.stream.Ack ack) {
+    listener.acked(s, ack);
   }
 
   /** The open stream with this ID. */

@@ -8,8 +8,11 @@ import java.io.IOException;
  * the file-system call that completed the transaction (journal delete, truncate or header zeroing,
  * WAL lock release) returns to SQLite, and outside the database's lock so other readers proceed.
  *
- * <p>Throwing makes that file-system call fail ({@code EIO} for rollback journals); the LTX file
- * stays recorded. The default gate returns at once (asynchronous replication).
+ * <p>In rollback-journal modes the gate runs before the journal is invalidated: throwing makes that
+ * file-system call fail ({@code EIO}) with the journal still hot, so SQLite rolls the transaction
+ * back; the LTX file stays recorded and the rollback is recorded as the next transaction. In WAL
+ * mode SQLite has already committed; a {@link CommitNotConfirmedException} is only logged
+ * (docs/SYNC.md). The default gate returns at once (asynchronous replication).
  */
 @FunctionalInterface
 public interface CommitGate {

@@ -37,10 +37,10 @@ import org.slf4j.LoggerFactory;
  *       change no checksum.
  * </ul>
  *
- * <p>The {@link CommitGate} runs after the lock is released and before the call that completed the
- * transaction returns. This class is the seam and the state; the paths live in {@link
- * JournalCommitter}, {@link WalCommitter}, {@link LtxApplier}, {@link SnapshotWriter} and {@link
- * DbRecovery}.
+ * <p>The {@link CommitGate} runs with the lock released and before the call that completed the
+ * transaction returns; for rollback journals before the journal is invalidated (docs/SYNC.md). This
+ * class is the seam and the state; the paths live in {@link JournalCommitter}, {@link
+ * WalCommitter}, {@link LtxApplier}, {@link SnapshotWriter} and {@link DbRecovery}.
  *
  * <p>Size: this class is longer than the 400-line guideline because it is the whole FUSE seam, a
  * dozen public methods of a few lines each (one per kernel request), plus the small state helpers
@@ -72,6 +72,9 @@ public final class Db implements AutoCloseable {
   private final LockTable locks;
   private volatile Pos pos = Pos.ZERO;
   private volatile long posTimestamp;
+
+  /** The last journal commit's gate failed; the next journal commit is SQLite's rollback of it. */
+  private boolean revertPending;
 
   Db(String name, Path dir, Store store, FileOps ops) {
     this.name = name;
@@ -164,7 +167,6 @@ public final class Db implements AutoCloseable {
       return ops.write("FILE:WRITE_SHM", files.required(name, kind), src, offset);
     }
     requireWritable();
-    PositionEvent event = null;
     int n;
     mu.lock();
     try {
@@ -177,7 +179,8 @@ public final class Db implements AutoCloseable {
         }
         case JOURNAL -> {
           if (offset == 0 && isZeroHeader(src) && journalHasMagic()) {
-            event = JournalCommitter.commit(this, "PERSIST");
+            gateJournalCommit(JournalCommitter.commit(this, "PERSIST"));
+            ch = files.required(name, kind);
           }
           n = ops.write("FILE:WRITE_JOURNAL", ch, src, offset);
         }
@@ -191,7 +194,6 @@ public final class Db implements AutoCloseable {
     } finally {
       mu.unlock();
     }
-    awaitGate(event);
     return n;
   }
 
@@ -205,7 +207,6 @@ public final class Db implements AutoCloseable {
       return;
     }
     requireWritable();
-    PositionEvent event = null;
     mu.lock();
     try {
       FileChannel ch = files.required(name, kind);
@@ -213,7 +214,8 @@ public final class Db implements AutoCloseable {
         case DATABASE -> beforeDatabaseTruncate(size);
         case JOURNAL -> {
           if (size == 0) {
-            event = JournalCommitter.commit(this, "TRUNCATE");
+            gateJournalCommit(JournalCommitter.commit(this, "TRUNCATE"));
+            ch = files.required(name, kind);
           }
         }
         case WAL -> {
@@ -230,7 +232,6 @@ public final class Db implements AutoCloseable {
     } finally {
       mu.unlock();
     }
-    awaitGate(event);
   }
 
   /**
@@ -261,12 +262,12 @@ public final class Db implements AutoCloseable {
     if (kind == FileKind.JOURNAL || (kind == FileKind.WAL && files.size(kind, "FILE:SIZE") > 0)) {
       requireWritable();
     }
-    PositionEvent event = null;
     mu.lock();
     try {
       files.required(name, kind);
       if (kind == FileKind.JOURNAL) {
-        event = JournalCommitter.commit(this, "DELETE");
+        gateJournalCommit(JournalCommitter.commit(this, "DELETE"));
+        files.required(name, kind);
       } else if (kind == FileKind.WAL) {
         endWalGeneration();
       }
@@ -274,7 +275,6 @@ public final class Db implements AutoCloseable {
     } finally {
       mu.unlock();
     }
-    awaitGate(event);
   }
 
   /** Makes a file's contents durable. */
@@ -315,6 +315,12 @@ public final class Db implements AutoCloseable {
         mu.unlock();
       }
       awaitGate(event);
+    } catch (CommitNotConfirmedException e) {
+      // SQLite ignores errors from the unlock: the commit stands (docs/SYNC.md, "WAL mode")
+      log.error(
+          "sync commit not confirmed; WAL mode cannot fail a commit: db={} reason={}",
+          name,
+          e.getMessage());
     } catch (IOException | RuntimeException e) {
       store.fatal(name, "wal commit failed after the write lock was released", e);
     }
@@ -417,6 +423,33 @@ public final class Db implements AutoCloseable {
   void restorePos(Pos p, long timestamp) {
     pos = p;
     posTimestamp = timestamp;
+  }
+
+  /**
+   * Runs the commit gate for a rollback-journal commit before the journal is invalidated, releasing
+   * {@link #mu} during the wait (SQLite's EXCLUSIVE lock keeps every other writer out). A gate
+   * failure leaves the journal hot, so SQLite rolls the transaction back; that rollback's own
+   * commit (the next journal commit) is not gated (docs/SYNC.md, "fallback: fail"). Caller holds
+   * {@link #mu}.
+   */
+  private void gateJournalCommit(PositionEvent event) throws IOException {
+    if (event == null) {
+      return;
+    }
+    if (revertPending) {
+      revertPending = false;
+      log.info("recorded the rollback of an unconfirmed commit: db={} txid={}", name, event.pos());
+      return;
+    }
+    boolean failed = true;
+    mu.unlock();
+    try {
+      awaitGate(event);
+      failed = false;
+    } finally {
+      mu.lock();
+      revertPending = failed;
+    }
   }
 
   void awaitGate(PositionEvent event) throws IOException {

@@ -3,7 +3,10 @@ package dev.replicafs.replication.node;
 import dev.replicafs.lease.PrimaryInfo;
 import dev.replicafs.replication.http.NodeServer;
 import dev.replicafs.replication.replica.ReplicaOptions;
+import dev.replicafs.replication.store.CommitGate;
 import dev.replicafs.replication.store.Db;
+import dev.replicafs.replication.store.DiskFileOps;
+import dev.replicafs.replication.store.FileOps;
 import dev.replicafs.replication.store.Store;
 import dev.replicafs.replication.store.StoreOptions;
 import java.io.IOException;
@@ -28,8 +31,23 @@ final class TestNode implements AutoCloseable {
 
   static TestNode open(Path dir, long id, Duration retention, Set<String> databases)
       throws IOException {
+    return open(dir, id, retention, databases, CommitGate.NONE, DiskFileOps.INSTANCE);
+  }
+
+  /**
+   * A node whose store has {@code gate} as commit gate and does its file I/O through {@code ops}.
+   */
+  static TestNode open(Path dir, long id, CommitGate gate, FileOps ops) throws IOException {
+    return open(dir, id, Duration.ofMinutes(10), Set.of(), gate, ops);
+  }
+
+  private static TestNode open(
+      Path dir, long id, Duration retention, Set<String> databases, CommitGate gate, FileOps ops)
+      throws IOException {
     Store store =
         Store.builder(StoreOptions.defaults(dir).withNodeId(id).withRetention(retention, 0))
+            .commitGate(gate)
+            .fileOps(ops)
             .checksumThreads(1)
             .fatalHandler(
                 (db, what, cause) -> {
