@@ -2,6 +2,8 @@ package dev.replicafs.cmd.node;
 
 import dev.replicafs.cmd.CliException;
 import dev.replicafs.cmd.config.Config;
+import dev.replicafs.cmd.config.ReplicationConfig;
+import dev.replicafs.cmd.config.SyncMode;
 import dev.replicafs.fuse.MountInvalidator;
 import dev.replicafs.fuse.MountOptions;
 import dev.replicafs.fuse.ReplicaMount;
@@ -11,6 +13,8 @@ import dev.replicafs.replication.replica.ReplicaOptions;
 import dev.replicafs.replication.store.FatalHandler;
 import dev.replicafs.replication.store.Store;
 import dev.replicafs.replication.store.StoreOptions;
+import dev.replicafs.replication.sync.SyncOptions;
+import dev.replicafs.replication.sync.SyncReplication;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -18,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
@@ -40,12 +45,27 @@ final class NodeStartup {
   private final StopSignal stop;
   private Store store;
   private Roles roles;
+  private final Optional<SyncReplication> sync;
 
   NodeStartup(Config config, Clock clock, Resources parts, StopSignal stop) {
     this.config = config;
     this.clock = clock;
     this.parts = parts;
     this.stop = stop;
+    this.sync = syncReplication(config.replication());
+  }
+
+  /** {@code replication.sync}: the store's commit gate when not {@code none}. */
+  private static Optional<SyncReplication> syncReplication(ReplicationConfig c) {
+    if (c.sync() == SyncMode.NONE) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new SyncReplication(
+            new SyncOptions(
+                SyncOptions.Mode.valueOf(c.sync().name()),
+                c.syncTimeout(),
+                SyncOptions.Fallback.valueOf(c.syncFallback().name()))));
   }
 
   Roles roles() {
@@ -87,9 +107,9 @@ final class NodeStartup {
               config.data().retention(),
               config.data().retentionMaxBytes(),
               id);
-      store =
-          parts.add(
-              "store", Store.builder(options).invalidator(invalidator).fatalHandler(fatal).open());
+      Store.Builder builder = Store.builder(options).invalidator(invalidator).fatalHandler(fatal);
+      sync.ifPresent(builder::commitGate);
+      store = parts.add("store", builder.open());
     } catch (IOException | RuntimeException e) {
       throw new CliException(
           "cannot open data.dir " + data + ": " + message(e) + " (check data.dir in the config)",
@@ -119,7 +139,7 @@ final class NodeStartup {
         new NodeServer.Options(
             config.http().host(), config.http().port(), id, config.lease().candidate(), HEARTBEAT);
     try {
-      return parts.add("lease", Roles.join(config.lease(), store, server, replica));
+      return parts.add("lease", Roles.join(config.lease(), store, server, replica, sync));
     } catch (CliException e) {
       throw e;
     } catch (RuntimeException e) {

@@ -12,6 +12,7 @@ import dev.replicafs.replication.role.RoleListener;
 import dev.replicafs.replication.role.RoleOptions;
 import dev.replicafs.replication.role.RoleState;
 import dev.replicafs.replication.store.Store;
+import dev.replicafs.replication.sync.SyncReplication;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,12 +47,17 @@ final class Roles implements RoleSource, AutoCloseable {
 
   /**
    * Starts the node API on {@code server} and joins the cluster: the role machine acquires the
-   * lease or follows the primary from now on.
+   * lease or follows the primary from now on. {@code sync}, when present, is the store's commit
+   * gate (synchronous replication, docs/SYNC.md).
    *
    * @throws RuntimeException when the node API cannot listen (the leaser is closed again)
    */
   static Roles join(
-      LeaseConfig config, Store store, NodeServer.Options server, ReplicaOptions replica) {
+      LeaseConfig config,
+      Store store,
+      NodeServer.Options server,
+      ReplicaOptions replica,
+      Optional<SyncReplication> sync) {
     Clock clock = MonotonicClock.system();
     Leaser leaser = Leasers.of(config, clock);
     ClusterNode node;
@@ -62,6 +68,7 @@ final class Roles implements RoleSource, AutoCloseable {
       throw e;
     }
     Roles roles = new Roles(node, leaser, config.candidate(), clock);
+    sync.ifPresent(node::sync);
     node.start();
     log.info(
         "joining cluster lease={} candidate={} node_api={}",
