@@ -21,7 +21,8 @@ import java.util.TreeSet;
 /**
  * The node API client (JDK {@link HttpClient}, HTTP/1.1). Every request carries this node's ID and,
  * when known, its cluster ID; every error status becomes a {@link NodeApiException} carrying the
- * peer's message.
+ * peer's message. With a {@link NodeSecurity} it sends the cluster token on every request and
+ * connects over TLS (trusting the configured CA, presenting the node's certificate).
  */
 public final class NodeClient {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -29,21 +30,35 @@ public final class NodeClient {
 
   private final URI base;
   private final String nodeId;
+  private final Optional<ClusterToken> token;
   private final HttpClient http;
 
   /**
+   * A client without token or TLS.
+   *
    * @param base the peer's node API URL, e.g. {@code http://node-a:20202}
    * @param nodeId this node's ID
    */
   public NodeClient(URI base, long nodeId) {
+    this(base, nodeId, NodeSecurity.NONE);
+  }
+
+  /**
+   * @param base the peer's node API URL ({@code https://} when the cluster uses TLS)
+   * @param nodeId this node's ID
+   * @param security the cluster token to send and the TLS material to connect with
+   */
+  public NodeClient(URI base, long nodeId, NodeSecurity security) {
     String s = base.toString();
     this.base = URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
     this.nodeId = NodeHeaders.nodeId(nodeId);
-    this.http =
+    this.token = security.token();
+    HttpClient.Builder b =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
+            .connectTimeout(Duration.ofSeconds(5));
+    security.tls().ifPresent(tls -> b.sslContext(tls.clientContext()));
+    this.http = b.build();
   }
 
   /** The peer's URL. */
@@ -121,6 +136,7 @@ public final class NodeClient {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create(base + pathAndQuery)).header(NodeHeaders.NODE_ID, nodeId);
     clusterId.ifPresent(id -> b.header(NodeHeaders.CLUSTER_ID, id));
+    token.ifPresent(t -> b.header("Authorization", t.authorization()));
     return b;
   }
 

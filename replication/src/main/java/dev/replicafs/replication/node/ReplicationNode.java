@@ -2,6 +2,7 @@ package dev.replicafs.replication.node;
 
 import dev.replicafs.lease.PrimaryInfo;
 import dev.replicafs.replication.http.NodeClient;
+import dev.replicafs.replication.http.NodeSecurity;
 import dev.replicafs.replication.http.NodeServer;
 import dev.replicafs.replication.http.RoleView;
 import dev.replicafs.replication.replica.ReplicaClient;
@@ -36,6 +37,7 @@ public final class ReplicationNode implements RoleView, AutoCloseable {
   private final ReplicaOptions replicaOptions;
   private final Clock clock;
   private final long nodeId;
+  private final NodeSecurity security;
   private final NodeServer server;
   private volatile Optional<PrimaryInfo> primary = Optional.empty();
   private ReplicaClient client;
@@ -58,6 +60,7 @@ public final class ReplicationNode implements RoleView, AutoCloseable {
     this.replicaOptions = replicaOptions;
     this.clock = clock;
     this.nodeId = serverOptions.nodeId();
+    this.security = serverOptions.security();
     this.server = new NodeServer(serverOptions, store, this, clock);
     this.self = new PrimaryInfo(hostname, advertiseUrl.orElse(server.url()).toString());
   }
@@ -87,7 +90,7 @@ public final class ReplicationNode implements RoleView, AutoCloseable {
     client =
         new ReplicaClient(
             store,
-            new NodeClient(URI.create(leader.advertiseUrl()), nodeId),
+            new NodeClient(URI.create(leader.advertiseUrl()), nodeId, security),
             replicaOptions,
             clock,
             ReplicaObserver.NONE);
