@@ -1,6 +1,7 @@
 package dev.replicafs.replication.node;
 
 import dev.replicafs.lease.PrimaryInfo;
+import dev.replicafs.replication.http.NodeSecurity;
 import dev.replicafs.replication.http.NodeServer;
 import dev.replicafs.replication.replica.ReplicaOptions;
 import dev.replicafs.replication.store.Db;
@@ -28,6 +29,17 @@ final class TestNode implements AutoCloseable {
 
   static TestNode open(Path dir, long id, Duration retention, Set<String> databases)
       throws IOException {
+    return open(dir, id, retention, databases, NodeSecurity.NONE);
+  }
+
+  /** A node whose API and client use {@code security} (token, TLS). */
+  static TestNode open(Path dir, long id, NodeSecurity security) throws IOException {
+    return open(dir, id, Duration.ofMinutes(10), Set.of(), security);
+  }
+
+  static TestNode open(
+      Path dir, long id, Duration retention, Set<String> databases, NodeSecurity security)
+      throws IOException {
     Store store =
         Store.builder(StoreOptions.defaults(dir).withNodeId(id).withRetention(retention, 0))
             .checksumThreads(1)
@@ -46,7 +58,7 @@ final class TestNode implements AutoCloseable {
     ReplicationNode node =
         new ReplicationNode(
             store,
-            NodeServer.Options.loopback(id),
+            NodeServer.Options.loopback(id).withSecurity(security),
             ro,
             "node-" + id,
             java.util.Optional.empty(),
