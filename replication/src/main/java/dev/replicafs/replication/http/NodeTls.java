@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Objects;
@@ -103,6 +105,10 @@ public final class NodeTls {
   private static KeyManager[] keyManagers(Path certFile, Path keyFile) throws IOException {
     List<X509Certificate> chain = PemFiles.certificates(certFile);
     PrivateKey key = PemFiles.privateKey(keyFile);
+    if (!matches(key, chain.get(0))) {
+      throw new IOException(
+          "the key in " + keyFile + " does not belong to the certificate in " + certFile);
+    }
     try {
       KeyStore ks = KeyStore.getInstance("PKCS12");
       ks.load(null, null);
@@ -114,6 +120,30 @@ public final class NodeTls {
     } catch (GeneralSecurityException e) {
       throw new IOException(
           "the key in " + keyFile + " does not fit the certificate in " + certFile + ": " + e, e);
+    }
+  }
+
+  /** Signs a nonce with {@code key} and verifies it with the certificate's public key. */
+  private static boolean matches(PrivateKey key, X509Certificate cert) throws IOException {
+    String algorithm =
+        switch (key.getAlgorithm()) {
+          case "RSA" -> "SHA256withRSA";
+          case "EC" -> "SHA256withECDSA";
+          default -> key.getAlgorithm();
+        };
+    try {
+      byte[] nonce = new byte[32];
+      new SecureRandom().nextBytes(nonce);
+      Signature signer = Signature.getInstance(algorithm);
+      signer.initSign(key);
+      signer.update(nonce);
+      byte[] signature = signer.sign();
+      Signature verifier = Signature.getInstance(algorithm);
+      verifier.initVerify(cert.getPublicKey());
+      verifier.update(nonce);
+      return verifier.verify(signature);
+    } catch (GeneralSecurityException e) {
+      return false;
     }
   }
 
