@@ -167,6 +167,7 @@ public final class Db implements AutoCloseable {
       FileChannel ch = files.required(name, kind);
       switch (kind) {
         case DATABASE -> {
+          DatabaseWriteCheck.write(name, src, offset);
           beforeDatabaseWrite(offset, src.remaining());
           n = ops.write("FILE:WRITE_DATABASE", ch, src, offset);
         }
@@ -204,7 +205,10 @@ public final class Db implements AutoCloseable {
     try {
       FileChannel ch = files.required(name, kind);
       switch (kind) {
-        case DATABASE -> beforeDatabaseTruncate(size);
+        case DATABASE -> {
+          DatabaseWriteCheck.truncate(name, size, checksums.pageSize(), checksums.count());
+          beforeDatabaseTruncate(size);
+        }
         case JOURNAL -> {
           if (size == 0) {
             event = JournalCommitter.commit(this, "TRUNCATE");
