@@ -509,6 +509,7 @@ public final class Db implements AutoCloseable {
       endWalGeneration();
       return;
     }
+    WalSpaceCheck.beforeWrite(this, src, offset, checksums.pageSize(), wal.offset);
     if (wal.header != null && offset < wal.offset) {
       throw new WalWriteRefusedException(
           "wal write at offset "
