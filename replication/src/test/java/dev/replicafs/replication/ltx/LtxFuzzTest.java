@@ -93,12 +93,30 @@ class LtxFuzzTest {
     return Mutator.mutate(r, base, corpus.get(r.nextInt(corpus.size())));
   }
 
-  /** Decodes; true when it decoded cleanly, false on a typed error; fails on anything else. */
+  /**
+   * Decodes; true when it decoded cleanly, false on a typed error; fails on anything else. An
+   * allocation over the bound is measured once more: the first run of a code path (class
+   * initialisation, string-concatenation linkage) allocates once, an input-driven allocation
+   * allocates every time.
+   */
   private static boolean decode(byte[] input, long seed) {
+    long[] measured = new long[2];
+    boolean ok = decodeOnce(input, seed, measured);
+    if (measured[0] >= measured[1]) {
+      decodeOnce(input, seed, measured);
+    }
+    assertThat(measured[0])
+        .as("seed %d allocated %d bytes decoding %d bytes", seed, measured[0], input.length)
+        .isLessThan(measured[1]);
+    return ok;
+  }
+
+  /** One decode; {@code measured} receives the bytes allocated and the bound. */
+  private static boolean decodeOnce(byte[] input, long seed, long[] measured) {
     com.sun.management.ThreadMXBean mx =
         (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     long before = mx.getCurrentThreadAllocatedBytes();
-    long bound = SLACK;
+    long bound = SLACK + input.length / 8;
     LtxDecoder.Mode mode = seed % 2 == 0 ? LtxDecoder.Mode.STRICT : LtxDecoder.Mode.LENIENT;
     boolean ok;
     try {
@@ -115,10 +133,8 @@ class LtxFuzzTest {
       throw new AssertionError(
           "seed " + seed + " (" + input.length + " bytes, " + mode + ") threw an untyped " + t, t);
     }
-    long allocated = mx.getCurrentThreadAllocatedBytes() - before;
-    assertThat(allocated)
-        .as("seed %d allocated %d bytes decoding %d bytes", seed, allocated, input.length)
-        .isLessThan(bound + input.length / 8);
+    measured[0] = mx.getCurrentThreadAllocatedBytes() - before;
+    measured[1] = bound;
     return ok;
   }
 

@@ -122,8 +122,41 @@ class StreamFuzzTest {
     return b;
   }
 
+  /** Reads; an allocation over the bound is measured again (see {@link #retried}). */
   private static boolean readStream(byte[] input, long seed) {
+    long bound = FrameCodec.MAX_PAYLOAD + SLACK + 2L * input.length;
+    return retried(() -> readStreamOnce(input, seed), bound, "stream", seed);
+  }
+
+  private static boolean decodeMap(byte[] input, long seed) {
+    long bound = 4 * SLACK + 64L * input.length;
+    return retried(() -> decodeMapOnce(input, seed), bound, "position map", seed);
+  }
+
+  /** Allocating work: returns whether the input was accepted. */
+  private interface Work {
+    boolean run();
+  }
+
+  /**
+   * Runs {@code work} and checks its allocation; over the bound it is measured once more, since the
+   * first run of a code path (class initialisation, string-concatenation linkage) allocates once
+   * while an input-driven allocation repeats.
+   */
+  private static boolean retried(Work work, long bound, String what, long seed) {
     long before = allocated();
+    boolean ok = work.run();
+    long used = allocated() - before;
+    if (used >= bound) {
+      before = allocated();
+      work.run();
+      used = allocated() - before;
+    }
+    assertThat(used).as("%s seed %d allocated %d bytes", what, seed, used).isLessThan(bound);
+    return ok;
+  }
+
+  private static boolean readStreamOnce(byte[] input, long seed) {
     byte[] buf = new byte[8192];
     boolean ok;
     try {
@@ -149,15 +182,10 @@ class StreamFuzzTest {
       throw new AssertionError(
           "stream seed " + seed + " (" + input.length + " bytes) threw an untyped " + t, t);
     }
-    long used = allocated() - before;
-    assertThat(used)
-        .as("stream seed %d allocated %d bytes", seed, used)
-        .isLessThan(FrameCodec.MAX_PAYLOAD + SLACK + 2L * input.length);
     return ok;
   }
 
-  private static boolean decodeMap(byte[] input, long seed) {
-    long before = allocated();
+  private static boolean decodeMapOnce(byte[] input, long seed) {
     boolean ok;
     try {
       PositionMap.decode(new ByteArrayInputStream(input));
@@ -168,10 +196,6 @@ class StreamFuzzTest {
       throw new AssertionError(
           "position map seed " + seed + " (" + input.length + " bytes) threw an untyped " + t, t);
     }
-    long used = allocated() - before;
-    assertThat(used)
-        .as("position map seed %d allocated %d bytes", seed, used)
-        .isLessThan(4 * SLACK + 64L * input.length);
     return ok;
   }
 
