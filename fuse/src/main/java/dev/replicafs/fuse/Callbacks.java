@@ -1,9 +1,11 @@
 package dev.replicafs.fuse;
 
+import dev.replicafs.replication.store.DiskFullException;
 import dev.replicafs.replication.store.InvalidWriteException;
 import dev.replicafs.replication.store.NotFoundException;
 import dev.replicafs.replication.store.ReadOnlyReplicaException;
 import dev.replicafs.replication.store.WalWriteRefusedException;
+import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +29,9 @@ final class Callbacks {
   }
 
   private Callbacks() {}
+
+  /** The JDK's message for ENOSPC (strerror), the only way it reports the errno. */
+  private static final String DISK_FULL = "No space left on device";
 
   private static final ThreadLocal<boolean[]> IN_REQUEST =
       ThreadLocal.withInitial(() -> new boolean[1]);
@@ -57,6 +62,16 @@ final class Callbacks {
       return -Errno.EACCES;
     } catch (WalWriteRefusedException | InvalidWriteException e) {
       log.warn("fuse write refused op={} path={} reason={}", op, path, e.getMessage());
+      return -Errno.EIO;
+    } catch (DiskFullException e) {
+      log.warn("fuse write refused, disk full: op={} path={} reason={}", op, path, e.getMessage());
+      return -Errno.ENOSPC;
+    } catch (IOException e) {
+      if (DISK_FULL.equals(e.getMessage())) {
+        log.warn("fuse operation failed, disk full: op={} path={}", op, path);
+        return -Errno.ENOSPC;
+      }
+      log.error("fuse operation failed op={} path={}", op, path, e);
       return -Errno.EIO;
     } catch (Throwable t) {
       log.error("fuse operation failed op={} path={}", op, path, t);

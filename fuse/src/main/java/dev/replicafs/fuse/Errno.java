@@ -16,6 +16,7 @@ final class Errno {
   static final int EROFS = jnr.constants.platform.Errno.EROFS.intValue();
   static final int ENOSYS = jnr.constants.platform.Errno.ENOSYS.intValue();
   static final int ENOTSUP = jnr.constants.platform.Errno.EOPNOTSUPP.intValue();
+  static final int ENOSPC = jnr.constants.platform.Errno.ENOSPC.intValue();
   static final int ENODATA = jnr.constants.platform.Errno.ENODATA.intValue();
 
   private Errno() {}

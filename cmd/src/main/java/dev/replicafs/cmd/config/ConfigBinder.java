@@ -196,7 +196,8 @@ final class ConfigBinder {
         hostname = context.hostname().get();
       }
       if (advertiseUrl.isEmpty()) {
-        advertiseUrl = "http://" + hostname + ":" + http.port();
+        advertiseUrl =
+            (http.tls().enabled() ? "https://" : "http://") + hostname + ":" + http.port();
       }
     }
     boolean candidate = s.bool("candidate", true);

@@ -23,6 +23,13 @@ public final class ConfigWarnings {
               + " reach it can read and replace databases; set http.token-file or http.token-env"
               + " (the same on every node), or bind to 127.0.0.1");
     }
+    String advertise = config.lease().advertiseUrl();
+    if (http.tls().enabled() && advertise != null && advertise.startsWith("http://")) {
+      out.add(
+          "lease.advertise-url "
+              + advertise
+              + " is plain HTTP but the node API serves HTTPS (http.tls): use https://");
+    }
     if (config.backup().type() != BackupType.NONE) {
       out.add(
           "backup.type "

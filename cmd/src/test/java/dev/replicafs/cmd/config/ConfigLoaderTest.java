@@ -173,7 +173,9 @@ class ConfigLoaderTest {
     assertThat(c.proxy().txidWaitTimeout()).isEqualTo(Duration.ofMillis(750));
     LeaseConfig l = c.lease();
     assertThat(l.type()).isEqualTo(LeaseType.ETCD);
-    assertThat(l.advertiseUrl()).isEqualTo("http://node-b:20202");
+    assertThat(l.advertiseUrl())
+        .as("the default advertise URL is https when http.tls is set")
+        .isEqualTo("https://node-b:20202");
     assertThat(l.etcd())
         .isEqualTo(
             new EtcdConfig(

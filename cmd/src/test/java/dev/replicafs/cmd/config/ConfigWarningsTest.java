@@ -25,6 +25,19 @@ class ConfigWarningsTest {
   }
 
   @Test
+  void warnsWhenTlsIsOnButTheAdvertisedUrlIsPlainHttp() {
+    String tls = "http: {token: t, tls: {cert-file: /c.pem, key-file: /k.pem}}\n";
+    assertThat(ConfigWarnings.of(parse(STATIC + tls)))
+        .singleElement()
+        .asString()
+        .contains("lease.advertise-url http://p:20202 is plain HTTP");
+    assertThat(
+            ConfigWarnings.of(
+                parse("lease: {type: static, advertise-url: https://p:20202}\n" + tls)))
+        .isEmpty();
+  }
+
+  @Test
   void warnsAboutSettingsThatDoNothing() {
     Config c =
         parse(

@@ -13,9 +13,10 @@ import java.util.concurrent.TimeUnit;
  * A throw-away CA, a server certificate for 127.0.0.1 and a client certificate, made with the
  * {@code openssl} command (keys in PKCS#8 PEM, as etcd and Netty read them).
  */
-record TestCertificates(Path ca, Path serverCert, Path serverKey, Path clientCert, Path clientKey) {
+public record TestCertificates(
+    Path ca, Path serverCert, Path serverKey, Path clientCert, Path clientKey) {
 
-  static TestCertificates create(Path dir) throws IOException, InterruptedException {
+  public static TestCertificates create(Path dir) throws IOException, InterruptedException {
     Prerequisite.require(
         Files.isExecutable(Paths.get("/usr/bin/openssl")),
         "the openssl command",

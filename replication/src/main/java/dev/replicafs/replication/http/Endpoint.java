@@ -10,6 +10,7 @@ import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +19,9 @@ import org.slf4j.LoggerFactory;
  * response, and is the single place where exceptions become statuses: {@link ApiException} keeps
  * its status, an invalid name or malformed body is 400, an unknown database 404, anything else 500
  * with a one-line message. A failure after the response started only closes the connection.
+ *
+ * <p>With a cluster token, a request without {@code Authorization: Bearer <token>} or with another
+ * token is refused with {@code 401} before the endpoint runs; the token is never echoed or logged.
  */
 final class Endpoint implements HttpHandler {
   private static final Logger log = LoggerFactory.getLogger(Endpoint.class);
@@ -32,11 +36,13 @@ final class Endpoint implements HttpHandler {
 
   private final String nodeId;
   private final Store store;
+  private final Optional<ClusterToken> token;
   private final Body body;
 
-  Endpoint(String nodeId, Store store, Body body) {
+  Endpoint(String nodeId, Store store, Optional<ClusterToken> token, Body body) {
     this.nodeId = nodeId;
     this.store = store;
+    this.token = token;
     this.body = body;
   }
 
@@ -49,6 +55,7 @@ final class Endpoint implements HttpHandler {
     exchange.startBlocking();
     try {
       identify(exchange, nodeId, store);
+      authenticate(exchange);
       body.handle(exchange);
     } catch (ApiException e) {
       fail(exchange, e.status(), e.getMessage());
@@ -69,6 +76,25 @@ final class Endpoint implements HttpHandler {
     } finally {
       exchange.endExchange();
     }
+  }
+
+  private void authenticate(HttpServerExchange exchange) throws ApiException {
+    if (token.isEmpty()) {
+      return;
+    }
+    String presented = exchange.getRequestHeaders().getFirst(Headers.AUTHORIZATION);
+    if (token.get().accepts(presented)) {
+      return;
+    }
+    String reason = presented == null ? "missing cluster token" : "wrong cluster token";
+    log.warn(
+        "refused unauthenticated request: path={} peer={} reason={}",
+        exchange.getRequestPath(),
+        exchange.getSourceAddress(),
+        reason);
+    exchange.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, "Bearer realm=\"replicafs\"");
+    throw new ApiException(
+        401, reason + ": send Authorization: Bearer <http.token> with the cluster's token");
   }
 
   static void identify(HttpServerExchange exchange, String nodeId, Store store) throws IOException {

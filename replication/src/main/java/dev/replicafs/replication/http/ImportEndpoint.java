@@ -48,12 +48,13 @@ final class ImportEndpoint implements Endpoint.Body {
       throw new ApiException(503, "this node is not the primary; import through the primary");
     }
     String name = Params.name(exchange);
+    InputStream request = exchange.getInputStream();
+    byte[] head = request.readNBytes(DatabaseHeader.SIZE);
+    DatabaseHeader first = parseHeader(head);
     Path body = Files.createTempFile(store.dataDir(), ".import-", ".tmp");
     Path ltx = Files.createTempFile(store.dataDir(), ".import-", ".ltx.tmp");
     try {
-      try (InputStream in = exchange.getInputStream()) {
-        Files.copy(in, body, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-      }
+      spool(head, request, body, first);
       DatabaseHeader header = check(body);
       long pages = Files.size(body) / header.pageSize();
       Db existing = store.db(name).orElse(null);
@@ -73,6 +74,46 @@ final class ImportEndpoint implements Endpoint.Body {
     } finally {
       Files.deleteIfExists(body);
       Files.deleteIfExists(ltx);
+    }
+  }
+
+  /** Refuses a body that does not start with a SQLite header before spooling any of it. */
+  private static DatabaseHeader parseHeader(byte[] head) throws ApiException {
+    if (head.length < DatabaseHeader.SIZE) {
+      throw ApiException.badRequest(
+          "body is not a SQLite database: "
+              + head.length
+              + " bytes is shorter than the 100-byte header");
+    }
+    try {
+      return DatabaseHeader.parse(ByteBuffer.wrap(head));
+    } catch (SqliteFormatException e) {
+      throw ApiException.badRequest("body is not a SQLite database: " + e.getMessage());
+    }
+  }
+
+  /**
+   * Copies the body to {@code file}; when the header's page count is valid the body can be no
+   * longer than that many pages, so copying stops (and the import is refused) past that bound.
+   */
+  private static void spool(byte[] head, InputStream in, Path file, DatabaseHeader h)
+      throws IOException, ApiException {
+    long bound = h.pageCountValid() ? h.pageCount() * h.pageSize() : Long.MAX_VALUE;
+    byte[] buf = new byte[1 << 16];
+    long total = head.length;
+    try (OutputStream out = Files.newOutputStream(file)) {
+      out.write(head);
+      int n;
+      while ((n = in.read(buf)) > 0) {
+        total += n;
+        if (total > bound) {
+          throw ApiException.badRequest(
+              "body is not a whole SQLite database: the header says "
+                  + h.pageCount()
+                  + " pages but the body is longer");
+        }
+        out.write(buf, 0, n);
+      }
     }
   }
 

@@ -25,7 +25,8 @@ import java.util.concurrent.Flow;
 /**
  * The node API client (JDK {@link HttpClient}, HTTP/1.1). Every request carries this node's ID and,
  * when known, its cluster ID; every error status becomes a {@link NodeApiException} carrying the
- * peer's message.
+ * peer's message. With a {@link NodeSecurity} it sends the cluster token on every request and
+ * connects over TLS (trusting the configured CA, presenting the node's certificate).
  */
 public final class NodeClient {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -33,15 +34,18 @@ public final class NodeClient {
 
   private final URI base;
   private final String nodeId;
+  private final Optional<ClusterToken> token;
   private final HttpClient http;
   private final Optional<Boolean> candidate;
 
   /**
+   * A client without token or TLS.
+   *
    * @param base the peer's node API URL, e.g. {@code http://node-a:20202}
    * @param nodeId this node's ID
    */
   public NodeClient(URI base, long nodeId) {
-    this(base, nodeId, Optional.empty());
+    this(base, nodeId, NodeSecurity.NONE, Optional.empty());
   }
 
   /**
@@ -49,15 +53,34 @@ public final class NodeClient {
    *     never hands its lease to a node that cannot take it
    */
   public NodeClient(URI base, long nodeId, Optional<Boolean> candidate) {
+    this(base, nodeId, NodeSecurity.NONE, candidate);
+  }
+
+  /**
+   * @param base the peer's node API URL ({@code https://} when the cluster uses TLS)
+   * @param nodeId this node's ID
+   * @param security the cluster token to send and the TLS material to connect with
+   */
+  public NodeClient(URI base, long nodeId, NodeSecurity security) {
+    this(base, nodeId, security, Optional.empty());
+  }
+
+  /**
+   * @param security the cluster token to send and the TLS material to connect with
+   * @param candidate this node's {@code lease.candidate}, sent on {@code POST /stream}
+   */
+  public NodeClient(URI base, long nodeId, NodeSecurity security, Optional<Boolean> candidate) {
     this.candidate = candidate;
     String s = base.toString();
     this.base = URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
     this.nodeId = NodeHeaders.nodeId(nodeId);
-    this.http =
+    this.token = security.token();
+    HttpClient.Builder b =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
+            .connectTimeout(Duration.ofSeconds(5));
+    security.tls().ifPresent(tls -> b.sslContext(tls.clientContext()));
+    this.http = b.build();
   }
 
   /** The peer's URL. */
@@ -189,6 +212,7 @@ public final class NodeClient {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create(base + pathAndQuery)).header(NodeHeaders.NODE_ID, nodeId);
     clusterId.ifPresent(id -> b.header(NodeHeaders.CLUSTER_ID, id));
+    token.ifPresent(t -> b.header("Authorization", t.authorization()));
     return b;
   }
 

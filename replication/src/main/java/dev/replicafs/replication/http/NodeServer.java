@@ -21,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import org.xnio.SslClientAuthMode;
 
 /**
  * The node API server (Undertow, HTTP/1.1) on {@code http.addr}: {@code /info}, {@code /stream},
@@ -42,16 +43,34 @@ public final class NodeServer implements AutoCloseable {
    * @param nodeId this node's ID
    * @param candidate whether this node may become primary ({@code lease.candidate})
    * @param heartbeat the stream heartbeat interval (1 s)
+   * @param security the cluster token and TLS ({@link NodeSecurity#NONE}: open, plain HTTP)
    */
-  public record Options(String host, int port, long nodeId, boolean candidate, Duration heartbeat) {
+  public record Options(
+      String host,
+      int port,
+      long nodeId,
+      boolean candidate,
+      Duration heartbeat,
+      NodeSecurity security) {
     public Options {
       Objects.requireNonNull(host, "host");
+      Objects.requireNonNull(security, "security");
       if (port < 0 || port > 65535) {
         throw new IllegalArgumentException("http.addr port must be 0..65535: " + port);
       }
       if (heartbeat.isNegative() || heartbeat.isZero()) {
         throw new IllegalArgumentException("heartbeat must be positive: " + heartbeat);
       }
+    }
+
+    /** Options without a token or TLS. */
+    public Options(String host, int port, long nodeId, boolean candidate, Duration heartbeat) {
+      this(host, port, nodeId, candidate, heartbeat, NodeSecurity.NONE);
+    }
+
+    /** These options with {@code security}. */
+    public Options withSecurity(NodeSecurity security) {
+      return new Options(host, port, nodeId, candidate, heartbeat, security);
     }
 
     /** Loopback on a free port with a one-second heartbeat. */
@@ -86,7 +105,7 @@ public final class NodeServer implements AutoCloseable {
     store.addListener(metrics);
     RoutingHandler routes =
         Handlers.routing()
-            .get("/info", endpoint(this::info))
+            .get("/info", openEndpoint(this::info))
             .post(
                 "/stream",
                 endpoint(
@@ -98,7 +117,7 @@ public final class NodeServer implements AutoCloseable {
             .get("/export", endpoint(new ExportEndpoint(store)))
             .post("/import", endpoint(new ImportEndpoint(store, clock)))
             .get("/events", endpoint(this::events))
-            .get("/metrics", endpoint(this::metrics))
+            .get("/metrics", openEndpoint(this::metrics))
             .setFallbackHandler(
                 endpoint(
                     ex -> {
@@ -115,8 +134,7 @@ public final class NodeServer implements AutoCloseable {
                               + ex.getRequestPath());
                     }));
     this.server =
-        Undertow.builder()
-            .addHttpListener(options.port(), options.host().isEmpty() ? "0.0.0.0" : options.host())
+        ServerLimits.apply(listener(Undertow.builder()))
             .setWorkerThreads(WORKER_THREADS)
             .setServerOption(UndertowOptions.ENABLE_HTTP2, false)
             .setHandler(routes)
@@ -132,7 +150,7 @@ public final class NodeServer implements AutoCloseable {
   /** The URL of this node's API on loopback (for tests and local tools). */
   public URI url() {
     String host = options.host().isEmpty() ? "127.0.0.1" : options.host();
-    return URI.create("http://" + host + ":" + port());
+    return URI.create(options.security().scheme() + "://" + host + ":" + port());
   }
 
   /** The {@code /events} feed, for role changes. */
@@ -163,8 +181,27 @@ public final class NodeServer implements AutoCloseable {
     return feed;
   }
 
+  /** An endpoint that requires the cluster token when one is configured. */
   private Endpoint endpoint(Endpoint.Body body) {
-    return new Endpoint(nodeId, store, body);
+    return new Endpoint(nodeId, store, options.security().token(), body);
+  }
+
+  /** An endpoint anyone may call ({@code /info}, {@code /metrics}). */
+  private Endpoint openEndpoint(Endpoint.Body body) {
+    return new Endpoint(nodeId, store, Optional.empty(), body);
+  }
+
+  private Undertow.Builder listener(Undertow.Builder builder) {
+    String host = options.host().isEmpty() ? "0.0.0.0" : options.host();
+    Optional<NodeTls> tls = options.security().tls();
+    if (tls.isEmpty()) {
+      return builder.addHttpListener(options.port(), host);
+    }
+    builder.addHttpsListener(options.port(), host, tls.get().serverContext());
+    if (tls.get().requireClientCert()) {
+      builder.setSocketOption(org.xnio.Options.SSL_CLIENT_AUTH_MODE, SslClientAuthMode.REQUIRED);
+    }
+    return builder;
   }
 
   private void info(HttpServerExchange exchange) throws IOException {

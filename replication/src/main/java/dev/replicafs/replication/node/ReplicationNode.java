@@ -2,6 +2,7 @@ package dev.replicafs.replication.node;
 
 import dev.replicafs.lease.PrimaryInfo;
 import dev.replicafs.replication.http.NodeClient;
+import dev.replicafs.replication.http.NodeSecurity;
 import dev.replicafs.replication.http.NodeServer;
 import dev.replicafs.replication.http.RoleView;
 import dev.replicafs.replication.replica.ReplicaClient;
@@ -37,6 +38,7 @@ public final class ReplicationNode implements RoleView, AutoCloseable {
   private final Clock clock;
   private final long nodeId;
   private final boolean candidate;
+  private final NodeSecurity security;
   private final NodeServer server;
   private volatile Optional<PrimaryInfo> primary = Optional.empty();
   private volatile RoleView roleSource;
@@ -62,6 +64,7 @@ public final class ReplicationNode implements RoleView, AutoCloseable {
     this.clock = clock;
     this.nodeId = serverOptions.nodeId();
     this.candidate = serverOptions.candidate();
+    this.security = serverOptions.security();
     this.server = new NodeServer(serverOptions, store, this, clock);
     this.self = new PrimaryInfo(hostname, advertiseUrl.orElse(server.url()).toString());
   }
@@ -105,7 +108,8 @@ public final class ReplicationNode implements RoleView, AutoCloseable {
     client =
         new ReplicaClient(
             store,
-            new NodeClient(URI.create(leader.advertiseUrl()), nodeId, Optional.of(candidate)),
+            new NodeClient(
+                URI.create(leader.advertiseUrl()), nodeId, security, Optional.of(candidate)),
             replicaOptions,
             clock,
             observer);

@@ -5,9 +5,10 @@ import java.util.List;
 
 /**
  * Validates database names. A name is one path component of the mount, so it may not contain {@code
- * /} or NUL, may not be {@code .} or {@code ..}, and may not end in a suffix the mount uses for a
- * database's side files ({@code -journal -wal -shm -pos -lock}). Names longer than {@value
- * #MAX_BYTES} UTF-8 bytes leave no room for those suffixes within the 255-byte file-name limit.
+ * /}, NUL or another control character (they would corrupt log lines), may not be {@code .} or
+ * {@code ..}, and may not end in a suffix the mount uses for a database's side files ({@code
+ * -journal -wal -shm -pos -lock}). Names longer than {@value #MAX_BYTES} UTF-8 bytes leave no room
+ * for those suffixes within the 255-byte file-name limit.
  */
 public final class DatabaseName {
   /** Longest accepted name in UTF-8 bytes (255 minus the longest suffix, {@code -journal}). */
@@ -36,6 +37,10 @@ public final class DatabaseName {
       throw new InvalidDatabaseNameException(
           "database name may not contain a NUL byte: name=" + printable(name));
     }
+    if (name.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+      throw new InvalidDatabaseNameException(
+          "database name may not contain control characters: name=" + printable(name));
+    }
     if (name.equals(".") || name.equals("..") || name.contains("..")) {
       throw new InvalidDatabaseNameException(
           "database name may not contain '..' or be '.': name=" + printable(name));
@@ -60,6 +65,16 @@ public final class DatabaseName {
   }
 
   private static String printable(String name) {
-    return name.replace("\0", "\\0");
+    StringBuilder out = new StringBuilder();
+    name.chars()
+        .forEach(
+            c -> {
+              if (c < 0x20 || c == 0x7f) {
+                out.append(String.format("\\x%02x", c));
+              } else {
+                out.append((char) c);
+              }
+            });
+    return out.toString();
   }
 }

@@ -173,6 +173,7 @@ public final class Db implements AutoCloseable {
       FileChannel ch = files.required(name, kind);
       switch (kind) {
         case DATABASE -> {
+          DatabaseWriteCheck.write(name, src, offset);
           beforeDatabaseWrite(offset, src.remaining());
           syncs.wrote(kind);
           n = ops.write("FILE:WRITE_DATABASE", ch, src, offset);
@@ -211,7 +212,10 @@ public final class Db implements AutoCloseable {
     try {
       FileChannel ch = files.required(name, kind);
       switch (kind) {
-        case DATABASE -> beforeDatabaseTruncate(size);
+        case DATABASE -> {
+          DatabaseWriteCheck.truncate(name, size, checksums.pageSize(), checksums.count());
+          beforeDatabaseTruncate(size);
+        }
         case JOURNAL -> {
           if (size == 0) {
             gateJournalCommit(JournalCommitter.commit(this, "TRUNCATE"));
@@ -564,6 +568,7 @@ public final class Db implements AutoCloseable {
       endWalGeneration();
       return;
     }
+    WalSpaceCheck.beforeWrite(this, src, offset, checksums.pageSize(), wal.offset);
     if (wal.header != null && offset < wal.offset) {
       throw new WalWriteRefusedException(
           "wal write at offset "

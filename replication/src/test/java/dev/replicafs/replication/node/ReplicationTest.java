@@ -261,8 +261,14 @@ class ReplicationTest {
   }
 
   static byte[] export(TestNode n, String name) throws IOException, InterruptedException {
+    return export(n, name, dev.replicafs.replication.http.NodeSecurity.NONE);
+  }
+
+  static byte[] export(
+      TestNode n, String name, dev.replicafs.replication.http.NodeSecurity security)
+      throws IOException, InterruptedException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    new NodeClient(n.node.server().url(), 99).export(name, out);
+    new NodeClient(n.node.server().url(), 99, security).export(name, out);
     return out.toByteArray();
   }
 

@@ -1,6 +1,7 @@
 package dev.replicafs.replication.node;
 
 import dev.replicafs.lease.PrimaryInfo;
+import dev.replicafs.replication.http.NodeSecurity;
 import dev.replicafs.replication.http.NodeServer;
 import dev.replicafs.replication.replica.ReplicaOptions;
 import dev.replicafs.replication.store.CommitGate;
@@ -31,18 +32,31 @@ final class TestNode implements AutoCloseable {
 
   static TestNode open(Path dir, long id, Duration retention, Set<String> databases)
       throws IOException {
-    return open(dir, id, retention, databases, CommitGate.NONE, DiskFileOps.INSTANCE);
+    return open(
+        dir, id, retention, databases, CommitGate.NONE, DiskFileOps.INSTANCE, NodeSecurity.NONE);
   }
 
   /**
    * A node whose store has {@code gate} as commit gate and does its file I/O through {@code ops}.
    */
   static TestNode open(Path dir, long id, CommitGate gate, FileOps ops) throws IOException {
-    return open(dir, id, Duration.ofMinutes(10), Set.of(), gate, ops);
+    return open(dir, id, Duration.ofMinutes(10), Set.of(), gate, ops, NodeSecurity.NONE);
+  }
+
+  /** A node whose API and client use {@code security} (token, TLS). */
+  static TestNode open(Path dir, long id, NodeSecurity security) throws IOException {
+    return open(
+        dir, id, Duration.ofMinutes(10), Set.of(), CommitGate.NONE, DiskFileOps.INSTANCE, security);
   }
 
   private static TestNode open(
-      Path dir, long id, Duration retention, Set<String> databases, CommitGate gate, FileOps ops)
+      Path dir,
+      long id,
+      Duration retention,
+      Set<String> databases,
+      CommitGate gate,
+      FileOps ops,
+      NodeSecurity security)
       throws IOException {
     Store store =
         Store.builder(StoreOptions.defaults(dir).withNodeId(id).withRetention(retention, 0))
@@ -64,7 +78,7 @@ final class TestNode implements AutoCloseable {
     ReplicationNode node =
         new ReplicationNode(
             store,
-            NodeServer.Options.loopback(id),
+            NodeServer.Options.loopback(id).withSecurity(security),
             ro,
             "node-" + id,
             java.util.Optional.empty(),
