@@ -2,6 +2,7 @@ package dev.replicafs.cmd.node;
 
 import dev.replicafs.cmd.CliException;
 import dev.replicafs.cmd.config.Config;
+import dev.replicafs.cmd.config.HttpSecurity;
 import dev.replicafs.cmd.config.ReplicationConfig;
 import dev.replicafs.cmd.config.SyncMode;
 import dev.replicafs.fuse.MountInvalidator;
@@ -130,14 +131,14 @@ final class NodeStartup {
         ReplicaOptions.defaults()
             .withReconnectDelay(max(config.lease().reconnectDelay(), MIN_RECONNECT_DELAY))
             .withDatabases(new HashSet<>(config.lease().databases()));
-    if (config.http().clusterToken().isPresent()) {
-      log.warn(
-          "http.token is set but the node api does not check it yet: keep http.addr on a"
-              + " private network");
-    }
     NodeServer.Options server =
         new NodeServer.Options(
-            config.http().host(), config.http().port(), id, config.lease().candidate(), HEARTBEAT);
+                config.http().host(),
+                config.http().port(),
+                id,
+                config.lease().candidate(),
+                HEARTBEAT)
+            .withSecurity(HttpSecurity.of(config.http()));
     try {
       return parts.add("lease", Roles.join(config.lease(), store, server, replica, sync));
     } catch (CliException e) {

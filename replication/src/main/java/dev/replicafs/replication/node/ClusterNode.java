@@ -61,7 +61,8 @@ public final class ClusterNode implements AutoCloseable {
             serverOptions.port(),
             serverOptions.nodeId(),
             leaser.candidate(),
-            serverOptions.heartbeat());
+            serverOptions.heartbeat(),
+            serverOptions.security());
     this.replication =
         new ReplicationNode(
             store,
@@ -75,7 +76,8 @@ public final class ClusterNode implements AutoCloseable {
         new RolePorts(
             replication.server().streams(),
             follower,
-            new NodeHandoffRequester(roleOptions.nodeId(), roleOptions.handoffTimeout()));
+            new NodeHandoffRequester(
+                roleOptions.nodeId(), roleOptions.handoffTimeout(), serverOptions.security()));
     try {
       this.machine = new RoleMachine(leaser, store, roleOptions, ports, clock);
     } catch (RuntimeException e) {

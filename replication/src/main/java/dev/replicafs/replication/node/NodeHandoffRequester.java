@@ -3,6 +3,7 @@ package dev.replicafs.replication.node;
 import dev.replicafs.lease.PrimaryInfo;
 import dev.replicafs.replication.http.NodeApiException;
 import dev.replicafs.replication.http.NodeClient;
+import dev.replicafs.replication.http.NodeSecurity;
 import dev.replicafs.replication.role.HandoffException;
 import dev.replicafs.replication.role.HandoffException.Reason;
 import dev.replicafs.replication.role.HandoffRequester;
@@ -19,16 +20,18 @@ import java.time.Duration;
 final class NodeHandoffRequester implements HandoffRequester {
   private final long selfId;
   private final Duration timeout;
+  private final NodeSecurity security;
 
-  NodeHandoffRequester(long selfId, Duration handoffTimeout) {
+  NodeHandoffRequester(long selfId, Duration handoffTimeout, NodeSecurity security) {
     this.selfId = selfId;
+    this.security = security;
     this.timeout = handoffTimeout.plusSeconds(30);
   }
 
   @Override
   public void requestHandoff(PrimaryInfo primary, long nodeId)
       throws HandoffException, InterruptedException {
-    NodeClient client = new NodeClient(URI.create(primary.advertiseUrl()), selfId);
+    NodeClient client = new NodeClient(URI.create(primary.advertiseUrl()), selfId, security);
     try {
       client.handoff(nodeId, timeout);
     } catch (NodeApiException e) {
