@@ -33,6 +33,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ClusterReplicationTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration SEE = Duration.ofSeconds(30);
+  private static final String SENT = "replicafs_stream_ltx_sent_total";
 
   @TempDir static Path root;
   static Cluster cluster;
@@ -113,8 +114,87 @@ class ClusterReplicationTest {
     }
   }
 
+  @Test
+  void severalDatabasesAreCreatedVacuumedAndDroppedThroughTheMounts() throws Exception {
+    List<String> dbs = List.of("multi-a.db", "multi-b.db", "multi-c.db");
+    for (String db : dbs) {
+      Sqlite3.run(
+          cluster.primary().mnt().resolve(db),
+          "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT);"
+              + " WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 400)"
+              + " INSERT INTO t (v) SELECT printf('%.*c', 300, 'y') FROM n;");
+    }
+    for (String db : dbs) {
+      assertNodesIdentical(db);
+    }
+    Path b = cluster.primary().mnt().resolve("multi-b.db");
+    Sqlite3.run(b, "DELETE FROM t WHERE id > 40; VACUUM;");
+    long vacuumed = Files.size(b);
+    assertNodesIdentical("multi-b.db");
+    for (ClusterNode r : cluster.replicas()) {
+      assertThat(Files.size(r.mnt().resolve("multi-b.db"))).isEqualTo(vacuumed);
+      assertThat(Sqlite3.run(r.mnt().resolve("multi-b.db"), "SELECT count(*) FROM t"))
+          .isEqualTo("40");
+    }
+
+    Pos before = cluster.primary().pos("multi-c.db").orElseThrow();
+    Files.delete(cluster.primary().mnt().resolve("multi-c.db"));
+    Pos dropped = cluster.awaitConverged("multi-c.db");
+    assertThat(dropped.txid()).isEqualTo(before.txid() + 1);
+    for (ClusterNode n : cluster.nodes()) {
+      assertThat(n.mnt().resolve("multi-c.db")).as(n.spec.name()).doesNotExist();
+      assertThat(n.dbDir("multi-c.db").resolve("database")).as(n.spec.name()).doesNotExist();
+    }
+    Sqlite3.run(
+        cluster.primary().mnt().resolve("multi-c.db"),
+        "CREATE TABLE again (x); INSERT INTO again VALUES (1);");
+    Pos recreated = assertNodesIdentical("multi-c.db");
+    assertThat(recreated.txid()).isGreaterThan(dropped.txid());
+    assertNodesIdentical("multi-a.db");
+  }
+
+  @Test
+  void killedReplicaResumesWithoutSnapshotAndLateJoinerGetsSnapshotThenIncrementals()
+      throws Exception {
+    String db = "resume.db";
+    Path onPrimary = cluster.primary().mnt().resolve(db);
+    Sqlite3.run(onPrimary, "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT);");
+    cluster.awaitConverged(db);
+    ClusterNode victim = cluster.node(2);
+    Map<String, String> snapshots = Map.of("db", db, "type", "ltx:snapshot");
+    double snapshotsBefore = cluster.primary().metric(SENT, snapshots);
+    try (Connection w = DriverManager.getConnection("jdbc:sqlite:" + onPrimary);
+        Writer writer = new Writer(w)) {
+      writer.awaitCommits(20);
+      victim.kill();
+      writer.awaitCommits(writer.commits() + 20);
+      victim.start().awaitMounted();
+      writer.awaitCommits(writer.commits() + 20);
+    }
+    assertNodesIdentical(db);
+    assertThat(cluster.primary().metric(SENT, snapshots))
+        .as("snapshots sent for " + db + " after the restart")
+        .isEqualTo(snapshotsBefore);
+    assertThat(victim.metric("replicafs_db_apply_count_total", Map.of("db", db)))
+        .as("incremental files applied by the restarted replica")
+        .isPositive();
+
+    ClusterNode late = cluster.add().awaitMounted();
+    Pos joined = cluster.awaitConverged(db);
+    assertThat(cluster.primary().metric(SENT, snapshots)).isEqualTo(snapshotsBefore + 1);
+    for (int i = 0; i < 5; i++) {
+      Sqlite3.run(onPrimary, "INSERT INTO t (v) VALUES ('late');");
+    }
+    Pos end = assertNodesIdentical(db);
+    List<LtxChain.Link> chain = LtxChain.verify(late.dbDir(db), end);
+    assertThat(chain).hasSize(6);
+    assertThat(chain.get(0).header().minTxid()).isEqualTo(1);
+    assertThat(chain.get(0).header().maxTxid()).isEqualTo(joined.txid());
+    assertThat(late.metric("replicafs_db_apply_count_total", Map.of("db", db))).isEqualTo(6);
+  }
+
   /** Same position everywhere, byte-identical database files, verified LTX chains, integrity. */
-  private static void assertNodesIdentical(String db) throws Exception {
+  private static Pos assertNodesIdentical(String db) throws Exception {
     Pos pos = cluster.awaitConverged(db);
     byte[] primaryBytes = Files.readAllBytes(cluster.primary().dbDir(db).resolve("database"));
     for (ClusterNode n : cluster.nodes()) {
@@ -129,6 +209,7 @@ class ClusterReplicationTest {
           .as(n.spec.name() + " " + db)
           .isEqualTo("ok");
     }
+    return pos;
   }
 
   private static void exec(Connection c, String sql) throws SQLException {
