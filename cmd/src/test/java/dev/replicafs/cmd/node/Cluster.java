@@ -3,7 +3,9 @@ package dev.replicafs.cmd.node;
 import static org.assertj.core.api.Assertions.fail;
 
 import dev.replicafs.replication.ltx.Pos;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -107,12 +109,22 @@ final class Cluster implements AutoCloseable {
     return awaitConverged(db, nodes);
   }
 
+  /**
+   * Stops every node, removes every mount and copies each node's log to {@code
+   * target/cluster-logs/<root>/node<i>.log} (the temp root is deleted after the test).
+   */
   @Override
   public void close() throws Exception {
     Exception first = null;
+    Path logs = Path.of("target", "cluster-logs", root.getFileName().toString());
     for (int i = nodes.size() - 1; i >= 0; i--) {
       try {
         nodes.get(i).close();
+        Files.createDirectories(logs);
+        Path log = nodes.get(i).spec.dir().resolve("log");
+        if (Files.exists(log)) {
+          Files.copy(log, logs.resolve("node" + i + ".log"), StandardCopyOption.REPLACE_EXISTING);
+        }
       } catch (Exception e) {
         if (first == null) {
           first = e;

@@ -13,6 +13,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -99,11 +103,34 @@ final class ClusterNode implements AutoCloseable {
     return process == null ? "(never started)" : process.log();
   }
 
-  /** The position in the mount's {@code <db>-pos} file, empty when the database is unknown. */
+  /**
+   * The position in the mount's {@code <db>-pos} file, empty when the database is unknown or the
+   * read does not answer within 5 s (a hung FUSE call must not defeat a caller's deadline; the
+   * reading thread stays blocked until the mount goes away).
+   */
   Optional<Pos> pos(String db) {
+    Path file = mnt().resolve(db + "-pos");
+    CompletableFuture<Optional<Pos>> read = new CompletableFuture<>();
+    Thread reader =
+        new Thread(
+            () -> {
+              try {
+                read.complete(Optional.of(Pos.parse(Files.readString(file).trim())));
+              } catch (IOException | RuntimeException e) {
+                read.complete(Optional.empty());
+              }
+            },
+            "pos-reader-" + spec.name());
+    reader.setDaemon(true);
+    reader.start();
     try {
-      return Optional.of(Pos.parse(Files.readString(mnt().resolve(db + "-pos")).trim()));
-    } catch (IOException | RuntimeException e) {
+      return read.get(5, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    } catch (ExecutionException e) {
       return Optional.empty();
     }
   }
