@@ -149,20 +149,31 @@ public final class Store implements AutoCloseable {
    * Returns the database called {@code name}, creating its directory and an empty database file if
    * needed. A replica creates databases too, when the primary's stream names a new one.
    *
+   * <p>The invalidator runs after the store's monitor is released: the kernel's entry notification
+   * waits for the directory lock, which a concurrent lookup on the mount holds while it waits for
+   * this monitor in {@link #db}; holding both deadlocked a replica's first apply of a new database.
+   *
    * @throws InvalidDatabaseNameException if the name is not valid
    */
-  public synchronized Db create(String name) throws IOException {
+  public Db create(String name) throws IOException {
     DatabaseName.validate(name);
-    checkOpen();
-    Db db = dbs.get(name);
-    if (db == null) {
-      Path dir = options.dataDir().resolve("dbs").resolve(name);
-      ops.createDirectories("CREATE:MKDIR", dir);
-      db = new Db(name, dir, this, ops);
-      dbs.put(name, db);
+    Db db;
+    boolean created = false;
+    synchronized (this) {
+      checkOpen();
+      db = dbs.get(name);
+      if (db == null) {
+        Path dir = options.dataDir().resolve("dbs").resolve(name);
+        ops.createDirectories("CREATE:MKDIR", dir);
+        db = new Db(name, dir, this, ops);
+        dbs.put(name, db);
+      }
+      if (!db.exists(FileKind.DATABASE)) {
+        db.files.create(FileKind.DATABASE, "CREATE:OPEN_DATABASE");
+        created = true;
+      }
     }
-    if (!db.exists(FileKind.DATABASE)) {
-      db.files.create(FileKind.DATABASE, "CREATE:OPEN_DATABASE");
+    if (created) {
       invalidator.invalidateEntry(name);
     }
     return db;
