@@ -149,6 +149,10 @@ public final class Store implements AutoCloseable {
    * Returns the database called {@code name}, creating its directory and an empty database file if
    * needed. A replica creates databases too, when the primary's stream names a new one.
    *
+   * <p>The invalidator runs after the store's monitor is released: the kernel's entry notification
+   * waits for the directory lock, which a concurrent lookup on the mount holds while it waits for
+   * this monitor in {@link #db}; holding both deadlocked a replica's first apply of a new database.
+   *
    * @throws InvalidDatabaseNameException if the name is not valid
    */
   public Db create(String name) throws IOException {

@@ -1,0 +1,24 @@
+package dev.replicafs.cmd.node;
+
+/**
+ * The {@code lease:} section of a cluster node's generated replicafs.yml. Pluggable so a cluster
+ * test runs on the static lease today and can drop in an etcd or Consul section later without
+ * touching the harness.
+ */
+@FunctionalInterface
+interface LeaseSection {
+  /** The YAML text (starting with {@code lease:}) for {@code self}; {@code seed} is node 0. */
+  String yaml(ClusterNode.Spec self, ClusterNode.Spec seed);
+
+  /** A static lease: node 0 is the primary and the only candidate; everyone points at its API. */
+  static LeaseSection staticSeedPrimary() {
+    return (self, seed) ->
+        "lease:\n  type: static\n  hostname: \""
+            + seed.name()
+            + "\"\n  advertise-url: \""
+            + seed.apiUrl()
+            + "\"\n  candidate: "
+            + (self.index() == seed.index())
+            + "\n";
+  }
+}
