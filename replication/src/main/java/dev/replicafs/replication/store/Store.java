@@ -173,9 +173,6 @@ public final class Store implements AutoCloseable {
         created = true;
       }
     }
-    // Outside the store's lock: the kernel may be serving a LOOKUP/GETATTR of this very name,
-    // holding the entry while its FUSE handler waits for db(name), which takes this lock; the
-    // notification would then wait for that request forever (seen as a replica hang).
     if (created) {
       invalidator.invalidateEntry(name);
     }
