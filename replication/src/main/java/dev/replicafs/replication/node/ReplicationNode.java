@@ -70,6 +70,7 @@ public final class ReplicationNode implements RoleView, AutoCloseable {
   /** This node takes writes and serves streams. */
   public synchronized void becomePrimary() {
     stopClient();
+    store.haltRequester(null);
     store.setPrimary(true);
     primary = Optional.of(self);
     server.events().primaryChanged(true, self.hostname());
@@ -82,7 +83,11 @@ public final class ReplicationNode implements RoleView, AutoCloseable {
       throw new IllegalStateException("node is closed");
     }
     stopClient();
+    server.halts().releaseAll();
     store.setPrimary(false);
+    store.haltRequester(
+        new dev.replicafs.replication.http.HaltClient(
+            URI.create(leader.advertiseUrl()), nodeId, store));
     primary = Optional.of(leader);
     client =
         new ReplicaClient(

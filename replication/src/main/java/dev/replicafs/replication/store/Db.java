@@ -66,6 +66,7 @@ public final class Db implements AutoCloseable {
   final WalState wal = new WalState();
   final List<SnapshotCapture> captures = new CopyOnWriteArrayList<>();
   private final LockTable locks;
+  final ReplicaHalt halt = new ReplicaHalt(this);
   private volatile Pos pos = Pos.ZERO;
   private volatile long posTimestamp;
 
@@ -77,6 +78,92 @@ public final class Db implements AutoCloseable {
     this.ltx = new LtxFiles(dir.resolve("ltx"), ops);
     this.locks = new LockTable(name);
     this.locks.addListener(owner -> walWriteLockReleased());
+    this.ltx.beforeName(
+        tmp -> {
+          if (!store.isPrimary() && halt.isHeld()) {
+            halt.beforeNamed(tmp);
+          }
+        });
+  }
+
+  // ---- the halt lock (docs/LOCKS.md, "The halt lock") ----
+
+  /**
+   * Takes this database's halt lock for the lock-file handle {@code handle}: a no-op on the
+   * primary; on a replica the primary halts its writers and this replica catches up to its
+   * position, then accepts writes and ships each commit to the primary.
+   *
+   * @param block wait (at most 10 s) for a halt another handle holds; otherwise answer false
+   * @return false if another handle holds it and {@code block} is false
+   */
+  public boolean acquireHalt(long handle, boolean block) throws IOException {
+    return store.isPrimary() || halt.acquire(handle, block);
+  }
+
+  /** Releases the halt lock if {@code handle} holds it (rolls back a hot journal first). */
+  public void releaseHalt(long handle) {
+    halt.release(handle);
+  }
+
+  /** Whether files may be opened for writing: the node is primary or holds the halt lock. */
+  public boolean isWritable() {
+    return store.isPrimary() || halt.isHeld();
+  }
+
+  /**
+   * Primary side of a halt: takes the lock table's write lock for a remote writer, so no SQLite
+   * writer on this node starts until the returned guard is closed.
+   */
+  public LockGuard haltWrites(java.time.Duration timeout) throws IOException {
+    try {
+      return locks.acquireWriteLock(walMode ? JournalMode.WAL : JournalMode.ROLLBACK, timeout);
+    } catch (LockTimeoutException e) {
+      throw new StoreException("could not halt writes on db=" + name + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreException("interrupted while halting db=" + name, e);
+    }
+  }
+
+  /**
+   * Primary side of {@code POST /tx}: verifies and applies an LTX file written by the halt holder,
+   * under the write lock {@code guard} taken by {@link #haltWrites}; listeners (the stream) hear
+   * the new position as for any recorded file.
+   */
+  public Pos applyHalted(java.io.InputStream ltxFile, LockGuard guard) throws IOException {
+    java.util.Objects.requireNonNull(guard, "guard");
+    LtxApplier.Verified v = LtxApplier.receive(this, ltxFile);
+    try {
+      mu.lock();
+      try {
+        PageChecksums sums = LtxApplier.check(this, v);
+        return LtxApplier.apply(this, v, sums, PositionEvent.Cause.APPLY).pos();
+      } finally {
+        mu.unlock();
+      }
+    } finally {
+      ops.deleteIfExists("APPLY:LTX_CLEANUP", v.tmp());
+    }
+  }
+
+  /** Rolls back a hot journal a failed halted commit left (replica, after the halt ended). */
+  void rollBackHotJournal() throws IOException {
+    if (!files.exists(FileKind.JOURNAL) || (dirty.isEmpty() && !allDirty)) {
+      return;
+    }
+    try (LockGuard guard = acquireWriteLock()) {
+      mu.lock();
+      try {
+        if (files.exists(FileKind.JOURNAL) && (!dirty.isEmpty() || allDirty)) {
+          long size = files.size(FileKind.DATABASE, "RECOVER:DB_SIZE");
+          JournalRollback.rollback(this);
+          clearDirty();
+          store.invalidator().invalidateDatabase(name, 0, Math.max(size, 1));
+        }
+      } finally {
+        mu.unlock();
+      }
+    }
   }
 
   /**
@@ -313,6 +400,9 @@ public final class Db implements AutoCloseable {
     try (LockGuard guard = acquireWriteLock()) {
       mu.lock();
       try {
+        if (isCurrent(v)) {
+          return pos;
+        }
         PageChecksums sums = LtxApplier.check(this, v);
         return LtxApplier.apply(this, v, sums, PositionEvent.Cause.APPLY).pos();
       } finally {
@@ -321,6 +411,20 @@ public final class Db implements AutoCloseable {
     } finally {
       ops.deleteIfExists("APPLY:LTX_CLEANUP", v.tmp());
     }
+  }
+
+  /** A file that records exactly the current position: this node's own halted commit echoed. */
+  private boolean isCurrent(LtxApplier.Verified v) {
+    LtxHeader h = v.header();
+    boolean same =
+        !h.isSnapshot()
+            && h.minTxid() == h.maxTxid()
+            && h.maxTxid() == pos.txid()
+            && v.trailer().postApplyChecksum() == pos.postApplyChecksum();
+    if (same) {
+      log.debug("skipped ltx file already recorded: db={} pos={}", name, pos);
+    }
+    return same;
   }
 
   /**
@@ -460,7 +564,7 @@ public final class Db implements AutoCloseable {
 
   private void requireWritable() throws ReadOnlyReplicaException {
     if (!store.isPrimary()) {
-      throw new ReadOnlyReplicaException(name);
+      halt.requireWritable();
     }
   }
 
