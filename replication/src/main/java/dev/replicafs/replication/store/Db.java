@@ -89,18 +89,18 @@ public final class Db implements AutoCloseable {
   // ---- the halt lock (docs/LOCKS.md, "The halt lock") ----
 
   /**
-   * Takes this database's halt lock for the lock-file handle {@code handle}: a no-op on the
+   * Takes this database's halt lock for {@code holder} (the FUSE lock owner): a no-op on the
    * primary; on a replica the primary halts its writers and this replica catches up to its
    * position, then accepts writes and ships each commit to the primary.
    *
-   * @param block wait (at most 10 s) for a halt another handle holds; otherwise answer false
-   * @return false if another handle holds it and {@code block} is false
+   * @param block wait (at most 10 s) for a halt another holder holds; otherwise answer false
+   * @return false if another holder holds it and {@code block} is false
    */
   public boolean acquireHalt(long handle, boolean block) throws IOException {
     return store.isPrimary() || halt.acquire(handle, block);
   }
 
-  /** Releases the halt lock if {@code handle} holds it (rolls back a hot journal first). */
+  /** Releases the halt lock if {@code holder} holds it (rolls back a hot journal first). */
   public void releaseHalt(long handle) {
     halt.release(handle);
   }
@@ -413,16 +413,38 @@ public final class Db implements AutoCloseable {
     }
   }
 
-  /** A file that records exactly the current position: this node's own halted commit echoed. */
-  private boolean isCurrent(LtxApplier.Verified v) {
+  /**
+   * A file this node already recorded (its own halted commit, streamed back by the primary): the
+   * same single-transaction file at or below the current TXID, with the same file checksum.
+   */
+  private boolean isCurrent(LtxApplier.Verified v) throws IOException {
     LtxHeader h = v.header();
+    if (h.isSnapshot()
+        || h.minTxid() != h.maxTxid()
+        || Long.compareUnsigned(h.maxTxid(), pos.txid()) > 0) {
+      return false;
+    }
+    Path local = ltx.path(dev.replicafs.replication.ltx.LtxFileName.of(h));
+    if (!java.nio.file.Files.exists(local)) {
+      return false;
+    }
+    byte[] tail = new byte[dev.replicafs.replication.ltx.LtxTrailer.SIZE];
+    try (FileChannel ch =
+        ops.open("APPLY:LTX_READ", local, java.nio.file.StandardOpenOption.READ)) {
+      ByteBuffer b = ByteBuffer.wrap(tail);
+      long at = ch.size() - tail.length;
+      while (b.hasRemaining() && at >= 0) {
+        int n = ch.read(b, at + b.position());
+        if (n < 0) {
+          return false;
+        }
+      }
+    }
     boolean same =
-        !h.isSnapshot()
-            && h.minTxid() == h.maxTxid()
-            && h.maxTxid() == pos.txid()
-            && v.trailer().postApplyChecksum() == pos.postApplyChecksum();
+        dev.replicafs.replication.ltx.LtxTrailer.decode(tail, 0).fileChecksum()
+            == v.trailer().fileChecksum();
     if (same) {
-      log.debug("skipped ltx file already recorded: db={} pos={}", name, pos);
+      log.debug("skipped ltx file already recorded: db={} txid={}", name, h.maxTxid());
     }
     return same;
   }
