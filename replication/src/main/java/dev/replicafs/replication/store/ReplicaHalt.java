@@ -21,6 +21,7 @@ final class ReplicaHalt {
   private static final Logger log = LoggerFactory.getLogger(ReplicaHalt.class);
   static final Duration WAIT = Duration.ofSeconds(10);
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final String EXPIRED = "expired";
 
   private final Db db;
   private Held held;
@@ -201,12 +202,22 @@ final class ReplicaHalt {
     }
   }
 
-  /** Ships a committed LTX file before it is named; any failure aborts the commit. */
+  /**
+   * Ships a committed LTX file before it is named; any failure aborts the commit. The local
+   * deadline is not checked here: it only refuses new writes early, and the primary is the judge of
+   * a transaction already written (a commit just past the local deadline is usually still inside
+   * the primary's own expiry).
+   */
   void beforeNamed(Path tmp) throws IOException {
     Held h;
     synchronized (this) {
-      requireWritable();
       h = held;
+      if (h == null || !h.ready) {
+        throw new ReadOnlyReplicaException(db.name);
+      }
+      if (h.lost != null && !h.lost.startsWith(EXPIRED)) {
+        throw new HaltLostException(db.name, h.lost);
+      }
     }
     long sent = System.nanoTime();
     try {
@@ -217,6 +228,9 @@ final class ReplicaHalt {
     }
     synchronized (this) {
       h.deadline = sent + h.ttlNanos;
+      if (h.lost != null && h.lost.startsWith(EXPIRED)) {
+        h.lost = null;
+      }
     }
   }
 }
