@@ -36,7 +36,10 @@ public interface Actions {
       }
 
       @Override
-      public int run(Requests.Run r) {
+      public int run(Requests.Run r) throws InterruptedException {
+        if (r.haltLockOn() != null) {
+          return dev.replicafs.cmd.halt.HaltLockRunner.run(r.haltLockOn(), r.command());
+        }
         throw new UnavailableException(
             "replicafs run: arguments are valid but the node API client is not wired into this"
                 + " build yet (issue #8, #9)");

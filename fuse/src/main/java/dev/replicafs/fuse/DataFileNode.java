@@ -53,7 +53,7 @@ abstract sealed class DataFileNode implements Node
   @Override
   public void open(FuseFileInfo fi) throws Exception {
     boolean wantsWrite = OpenFlags.accessMode(fi) != 0;
-    if (wantsWrite && !writableOnReplica() && !status.isPrimary()) {
+    if (wantsWrite && !writableOnReplica() && !status.isPrimary() && !db.isWritable()) {
       throw new ErrnoException(
           Errno.EACCES, "read-only replica: open for writing refused, " + db.name());
     }

@@ -18,7 +18,7 @@ final class DatabaseNode extends DataFileNode {
 
   @Override
   int mode() {
-    return status.isPrimary() ? 0666 : 0444;
+    return status.isPrimary() || db.isWritable() ? 0666 : 0444;
   }
 
   @Override

@@ -34,6 +34,9 @@ sealed interface Node permits DataFileNode, PosNode, LockNode, PrimaryNode, LagN
     throw new ErrnoException(Errno.EPERM, "this file cannot be removed");
   }
 
+  /** The last close of a handle (after its flush); nothing to do for most files. */
+  default void release(FuseFileInfo fi) throws Exception {}
+
   /** A POSIX lock request ({@code F_GETLK}, {@code F_SETLK}, {@code F_SETLKW}). */
   default int lock(FuseFileInfo fi, int cmd, Flock flock) throws Exception {
     if (cmd == LockCommand.F_GETLK) {

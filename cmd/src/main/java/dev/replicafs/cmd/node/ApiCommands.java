@@ -3,10 +3,10 @@ package dev.replicafs.cmd.node;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.replicafs.cmd.CliException;
 import dev.replicafs.cmd.Requests;
-import dev.replicafs.cmd.UnavailableException;
 import dev.replicafs.cmd.config.ExecEntry;
 import dev.replicafs.cmd.exec.ExecSupervisor;
 import dev.replicafs.cmd.exec.ShellWords;
+import dev.replicafs.cmd.halt.HaltLockRunner;
 import dev.replicafs.cmd.transfer.Progress;
 import dev.replicafs.replication.http.NodeApiException;
 import dev.replicafs.replication.http.NodeClient;
@@ -42,6 +42,14 @@ final class ApiCommands {
   }
 
   int run(Requests.Run r) throws Exception {
+    if (r.ifCandidate()) {
+      JsonNode info = call(r.url(), () -> new NodeClient(r.url(), CLIENT_ID).info());
+      if (!info.path("candidate").asBoolean(false)) {
+        out.println("node is not a candidate, skipping execution");
+        out.flush();
+        return 0;
+      }
+    }
     if (r.promote()) {
       call(
           r.url(),
@@ -53,16 +61,7 @@ final class ApiCommands {
       out.flush();
     }
     if (r.haltLockOn() != null) {
-      throw new UnavailableException(
-          "replicafs run -with-halt-lock-on: the halt lock is not wired into this build yet");
-    }
-    if (r.ifCandidate()) {
-      JsonNode info = call(r.url(), () -> new NodeClient(r.url(), CLIENT_ID).info());
-      if (!info.path("candidate").asBoolean(false)) {
-        out.println("node is not a candidate, skipping execution");
-        out.flush();
-        return 0;
-      }
+      return HaltLockRunner.run(r.haltLockOn(), r.command());
     }
     try (ExecSupervisor exec =
         new ExecSupervisor(List.of(new ExecEntry(ShellWords.join(r.command()), false)), true)) {

@@ -89,6 +89,7 @@ public final class NodeServer implements AutoCloseable {
   private final EventHub events = new EventHub();
   private final NodeMetrics metrics;
   private final Undertow server;
+  private final dev.replicafs.replication.halt.HaltTable halts;
   private boolean closed;
 
   /** Builds and starts the server. */
@@ -103,6 +104,8 @@ public final class NodeServer implements AutoCloseable {
     this.metrics = new NodeMetrics(store, feed, role);
     store.addListener(events);
     store.addListener(metrics);
+    this.halts = new dev.replicafs.replication.halt.HaltTable(store, clock);
+    HaltEndpoint halt = new HaltEndpoint(store, halts, nodeId);
     RoutingHandler routes =
         Handlers.routing()
             .get("/info", openEndpoint(this::info))
@@ -118,6 +121,9 @@ public final class NodeServer implements AutoCloseable {
             .post("/import", endpoint(new ImportEndpoint(store, clock)))
             .get("/events", endpoint(this::events))
             .get("/metrics", openEndpoint(this::metrics))
+            .post("/halt", endpoint(halt::acquire))
+            .delete("/halt", endpoint(halt::release))
+            .post("/tx", endpoint(halt::commit))
             .setFallbackHandler(
                 endpoint(
                     ex -> {
@@ -140,6 +146,11 @@ public final class NodeServer implements AutoCloseable {
             .setHandler(routes)
             .build();
     server.start();
+  }
+
+  /** The halts this node granted while primary ({@code halt.ttl} is set on it). */
+  public dev.replicafs.replication.halt.HaltTable halts() {
+    return halts;
   }
 
   /** The bound port. */
@@ -253,6 +264,7 @@ public final class NodeServer implements AutoCloseable {
       return;
     }
     closed = true;
+    halts.close();
     feed.close();
     events.close();
     store.removeListener(events);

@@ -77,6 +77,7 @@ public final class ReplicationNode implements RoleView, AutoCloseable {
   /** This node takes writes and serves streams. */
   public synchronized void becomePrimary() {
     stopClient();
+    store.haltRequester(null);
     store.setPrimary(true);
     primary = Optional.of(self);
     server.events().primaryChanged(true, self.hostname());
@@ -105,6 +106,11 @@ public final class ReplicationNode implements RoleView, AutoCloseable {
       return;
     }
     stopClient();
+    // halts this node granted as primary are void; its own halts now go to the new primary
+    server.halts().releaseAll();
+    store.haltRequester(
+        new dev.replicafs.replication.http.HaltClient(
+            URI.create(leader.advertiseUrl()), nodeId, store, security));
     client =
         new ReplicaClient(
             store,

@@ -58,7 +58,13 @@ final class LtxFrameApplier {
     LtxHeader h = LtxHeader.decode(head, 0, true);
     Db db = store.db(name).orElse(null);
     Pos before = db == null ? Pos.ZERO : db.pos();
-    if (!h.isSnapshot()) {
+    // This node's own halted commit, streamed back by the primary: the store skips a file it
+    // already recorded (docs/LOCKS.md, "The halt lock").
+    boolean echo =
+        db != null
+            && h.minTxid() == h.maxTxid()
+            && Long.compareUnsigned(h.maxTxid(), before.txid()) <= 0;
+    if (!h.isSnapshot() && !echo) {
       if (h.minTxid() != before.txid() + 1 || h.preApplyChecksum() != before.postApplyChecksum()) {
         throw new PositionMismatchException(
             String.format(

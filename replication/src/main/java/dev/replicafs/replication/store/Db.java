@@ -70,6 +70,7 @@ public final class Db implements AutoCloseable {
 
   final List<SnapshotCapture> captures = new CopyOnWriteArrayList<>();
   private final LockTable locks;
+  final ReplicaHalt halt = new ReplicaHalt(this);
   private volatile Pos pos = Pos.ZERO;
   private volatile long posTimestamp;
 
@@ -84,6 +85,92 @@ public final class Db implements AutoCloseable {
     this.ltx = new LtxFiles(dir.resolve("ltx"), ops);
     this.locks = new LockTable(name);
     this.locks.addListener(owner -> walWriteLockReleased());
+    this.ltx.beforeName(
+        tmp -> {
+          if (!store.isPrimary() && halt.isHeld()) {
+            halt.beforeNamed(tmp);
+          }
+        });
+  }
+
+  // ---- the halt lock (docs/LOCKS.md, "The halt lock") ----
+
+  /**
+   * Takes this database's halt lock for {@code holder} (the FUSE lock owner): a no-op on the
+   * primary; on a replica the primary halts its writers and this replica catches up to its
+   * position, then accepts writes and ships each commit to the primary.
+   *
+   * @param block wait (at most 10 s) for a halt another holder holds; otherwise answer false
+   * @return false if another holder holds it and {@code block} is false
+   */
+  public boolean acquireHalt(long handle, boolean block) throws IOException {
+    return store.isPrimary() || halt.acquire(handle, block);
+  }
+
+  /** Releases the halt lock if {@code holder} holds it (rolls back a hot journal first). */
+  public void releaseHalt(long handle) {
+    halt.release(handle);
+  }
+
+  /** Whether files may be opened for writing: the node is primary or holds the halt lock. */
+  public boolean isWritable() {
+    return store.isPrimary() || halt.isHeld();
+  }
+
+  /**
+   * Primary side of a halt: takes the lock table's write lock for a remote writer, so no SQLite
+   * writer on this node starts until the returned guard is closed.
+   */
+  public LockGuard haltWrites(java.time.Duration timeout) throws IOException {
+    try {
+      return locks.acquireWriteLock(walMode ? JournalMode.WAL : JournalMode.ROLLBACK, timeout);
+    } catch (LockTimeoutException e) {
+      throw new StoreException("could not halt writes on db=" + name + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreException("interrupted while halting db=" + name, e);
+    }
+  }
+
+  /**
+   * Primary side of {@code POST /tx}: verifies and applies an LTX file written by the halt holder,
+   * under the write lock {@code guard} taken by {@link #haltWrites}; listeners (the stream) hear
+   * the new position as for any recorded file.
+   */
+  public Pos applyHalted(java.io.InputStream ltxFile, LockGuard guard) throws IOException {
+    java.util.Objects.requireNonNull(guard, "guard");
+    LtxApplier.Verified v = LtxApplier.receive(this, ltxFile);
+    try {
+      mu.lock();
+      try {
+        PageChecksums sums = LtxApplier.check(this, v);
+        return LtxApplier.apply(this, v, sums, PositionEvent.Cause.APPLY).pos();
+      } finally {
+        mu.unlock();
+      }
+    } finally {
+      ops.deleteIfExists("APPLY:LTX_CLEANUP", v.tmp());
+    }
+  }
+
+  /** Rolls back a hot journal a failed halted commit left (replica, after the halt ended). */
+  void rollBackHotJournal() throws IOException {
+    if (!files.exists(FileKind.JOURNAL) || (dirty.isEmpty() && !allDirty)) {
+      return;
+    }
+    try (LockGuard guard = acquireWriteLock()) {
+      mu.lock();
+      try {
+        if (files.exists(FileKind.JOURNAL) && (!dirty.isEmpty() || allDirty)) {
+          long size = files.size(FileKind.DATABASE, "RECOVER:DB_SIZE");
+          JournalRollback.rollback(this);
+          clearDirty();
+          store.invalidator().invalidateDatabase(name, 0, Math.max(size, 1));
+        }
+      } finally {
+        mu.unlock();
+      }
+    }
   }
 
   /**
@@ -343,6 +430,9 @@ public final class Db implements AutoCloseable {
     try (LockGuard guard = acquireWriteLock()) {
       mu.lock();
       try {
+        if (isCurrent(v)) {
+          return pos;
+        }
         PageChecksums sums = LtxApplier.check(this, v);
         return LtxApplier.apply(this, v, sums, PositionEvent.Cause.APPLY).pos();
       } finally {
@@ -351,6 +441,42 @@ public final class Db implements AutoCloseable {
     } finally {
       ops.deleteIfExists("APPLY:LTX_CLEANUP", v.tmp());
     }
+  }
+
+  /**
+   * A file this node already recorded (its own halted commit, streamed back by the primary): the
+   * same single-transaction file at or below the current TXID, with the same file checksum.
+   */
+  private boolean isCurrent(LtxApplier.Verified v) throws IOException {
+    LtxHeader h = v.header();
+    if (h.isSnapshot()
+        || h.minTxid() != h.maxTxid()
+        || Long.compareUnsigned(h.maxTxid(), pos.txid()) > 0) {
+      return false;
+    }
+    Path local = ltx.path(dev.replicafs.replication.ltx.LtxFileName.of(h));
+    if (!java.nio.file.Files.exists(local)) {
+      return false;
+    }
+    byte[] tail = new byte[dev.replicafs.replication.ltx.LtxTrailer.SIZE];
+    try (FileChannel ch =
+        ops.open("APPLY:LTX_READ", local, java.nio.file.StandardOpenOption.READ)) {
+      ByteBuffer b = ByteBuffer.wrap(tail);
+      long at = ch.size() - tail.length;
+      while (b.hasRemaining() && at >= 0) {
+        int n = ch.read(b, at + b.position());
+        if (n < 0) {
+          return false;
+        }
+      }
+    }
+    boolean same =
+        dev.replicafs.replication.ltx.LtxTrailer.decode(tail, 0).fileChecksum()
+            == v.trailer().fileChecksum();
+    if (same) {
+      log.debug("skipped ltx file already recorded: db={} txid={}", name, h.maxTxid());
+    }
+    return same;
   }
 
   /**
@@ -523,7 +649,7 @@ public final class Db implements AutoCloseable {
 
   private void requireWritable() throws ReadOnlyReplicaException {
     if (!store.isPrimary()) {
-      throw new ReadOnlyReplicaException(name);
+      halt.requireWritable();
     }
   }
 

@@ -335,6 +335,10 @@ final class DbRecovery {
     WalRecovery.copyFrames(
         db, db.wal.frames, db.checksums.count(), db.wal.header.pageSize(), prefix);
     db.endWalGeneration();
-    db.files.delete(FileKind.WAL, prefix + ":WAL_DELETE");
+    // Truncated, not deleted: on a primary (import, halted commit) SQLite connections keep the WAL
+    // open and write its header again at offset 0; the reset shm header makes them ignore it.
+    java.nio.channels.FileChannel wal = db.files.required(db.name, FileKind.WAL);
+    db.ops.truncate(prefix + ":WAL_TRUNCATE", wal, 0);
+    db.ops.force(prefix + ":WAL_FSYNC", wal);
   }
 }

@@ -25,7 +25,14 @@ final class LtxFiles {
     void writePages(LtxEncoder enc) throws IOException;
   }
 
+  /** Runs after a file is durable under its temporary name and before it is named. */
+  @FunctionalInterface
+  interface BeforeName {
+    void check(Path tmp) throws IOException;
+  }
+
   private static final String PENDING = ".pending";
+  private BeforeName beforeName = tmp -> {};
 
   private final Path dir;
   private final FileOps ops;
@@ -40,6 +47,11 @@ final class LtxFiles {
 
   Path dir() {
     return dir;
+  }
+
+  /** Sets the hook a halted replica uses to ship a commit before naming it. */
+  void beforeName(BeforeName hook) {
+    this.beforeName = hook;
   }
 
   Path path(LtxFileName name) {
@@ -138,6 +150,16 @@ final class LtxFiles {
       if (durable) {
         ops.force(prefix + ":LTX_FSYNC", ch);
       }
+    } catch (IOException | RuntimeException e) {
+      try {
+        ops.deleteIfExists(prefix + ":LTX_CLEANUP", tmp);
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+    try {
+      beforeName.check(tmp);
     } catch (IOException | RuntimeException e) {
       try {
         ops.deleteIfExists(prefix + ":LTX_CLEANUP", tmp);

@@ -50,6 +50,7 @@ public final class Store implements AutoCloseable {
   private final TreeMap<String, Db> dbs = new TreeMap<>();
   private final List<PositionListener> listeners = new CopyOnWriteArrayList<>();
   private volatile boolean primary;
+  private volatile HaltRequester haltRequester;
   private boolean closed;
 
   private Store(Builder b) {
@@ -123,6 +124,21 @@ public final class Store implements AutoCloseable {
   /** Sets the role; the lease state machine is the only caller in production. */
   public void setPrimary(boolean primary) {
     this.primary = primary;
+  }
+
+  /**
+   * Sets how replicas reach the primary for halt locks ({@code null}: none, e.g. on the primary).
+   * Every halt held under the previous requester is lost: its primary is no longer the one.
+   */
+  public void haltRequester(HaltRequester requester) {
+    this.haltRequester = requester;
+    for (Db db : dbs()) {
+      db.halt.lose("the primary changed");
+    }
+  }
+
+  HaltRequester haltRequester() {
+    return haltRequester;
   }
 
   /** The cluster ID from {@code <data>/clusterid}, if set. */
