@@ -86,6 +86,7 @@ final class NodeStartup {
     openStore(data, invalidator, fatal);
     t = phase("store", t);
     roles = join();
+    roles.haltTtl(config.halt().ttl());
     t = phase("node-api-and-lease", t);
     mount(mnt, invalidator);
     phase("fuse", t);

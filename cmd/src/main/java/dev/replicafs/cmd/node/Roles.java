@@ -89,6 +89,11 @@ final class Roles implements RoleSource, AutoCloseable {
         .withPromote(config.promote());
   }
 
+  /** {@code halt.ttl}: how long this node, as primary, honours a replica's idle halt. */
+  void haltTtl(Duration ttl) {
+    node.replication().server().halts().ttl(ttl);
+  }
+
   /** Whether this node may become primary ({@code lease.candidate}). */
   boolean candidate() {
     return candidate;
