@@ -275,6 +275,11 @@ public final class ReplicaFileSystem extends FuseStubFS {
   @Override
   public int lock(String path, FuseFileInfo fi, int cmd, Flock flock) {
     requests.count("lock");
+    if (path == null) {
+      // hard_remove: the file was unlinked while open (a dropped or replaced database); its
+      // locks went with it, so a release succeeds and anything else finds no file
+      return flock.l_type.get() == Flock.F_UNLCK ? 0 : -Errno.ENOENT;
+    }
     return Callbacks.run("lock", path, () -> node(path).lock(fi, cmd, flock));
   }
 

@@ -73,7 +73,7 @@ final class ClusterNode implements AutoCloseable {
 
   /** Waits until the FUSE mount is up. */
   ClusterNode awaitMounted() throws Exception {
-    process.awaitMounted();
+    process.awaitReady();
     return this;
   }
 

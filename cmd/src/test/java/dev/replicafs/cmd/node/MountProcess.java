@@ -130,6 +130,26 @@ final class MountProcess implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Waits until mounted and the node said it is ready (primary, or caught up with the primary): the
+   * mount appears before the role machine took the lease, and writes before that are refused.
+   */
+  MountProcess awaitReady() throws Exception {
+    awaitMounted();
+    Instant deadline = Instant.now().plus(STARTUP);
+    while (!log().contains("node ready")) {
+      if (!process.isAlive()) {
+        fail("replicafs mount exited with " + process.exitValue() + " before ready:\n" + log());
+      }
+      if (Instant.now().isAfter(deadline)) {
+        killTree();
+        fail("not ready after " + STARTUP + ":\n" + log());
+      }
+      process.waitFor(50, TimeUnit.MILLISECONDS);
+    }
+    return this;
+  }
+
   /** Waits for the process to exit and returns its code. */
   int awaitExit() throws Exception {
     if (!process.waitFor(STARTUP.toSeconds(), TimeUnit.SECONDS)) {

@@ -39,10 +39,10 @@ class TwoNodeClusterTest {
     Path r = dir.resolve("replica");
     try (MountProcess primary =
             MountProcess.start(p, MountProcess.config(p, primaryPort, true, advertise), Map.of())
-                .awaitMounted();
+                .awaitReady();
         MountProcess replica =
             MountProcess.start(r, MountProcess.config(r, replicaPort, false, advertise), Map.of())
-                .awaitMounted()) {
+                .awaitReady()) {
       sqlite(
           primary.mnt.resolve("app.db"),
           "PRAGMA journal_mode=WAL; CREATE TABLE t (x TEXT);"
