@@ -21,4 +21,26 @@ interface LeaseSection {
             + (self.index() == seed.index())
             + "\n";
   }
+
+  /**
+   * An etcd lease on {@code endpoint} under {@code key} with a TTL of {@code ttlSeconds}: every
+   * node advertises its own API; nodes whose index {@code candidate} rejects are non-candidates.
+   */
+  static LeaseSection etcd(
+      String endpoint, String key, int ttlSeconds, java.util.function.IntPredicate candidate) {
+    return (self, seed) ->
+        "lease:\n  type: etcd\n  hostname: \""
+            + self.name()
+            + "\"\n  advertise-url: \""
+            + self.apiUrl()
+            + "\"\n  candidate: "
+            + candidate.test(self.index())
+            + "\n  etcd:\n    endpoints: [\""
+            + endpoint
+            + "\"]\n    key: \""
+            + key
+            + "\"\n    ttl: "
+            + ttlSeconds
+            + "s\n";
+  }
 }
