@@ -162,15 +162,24 @@ public final class Db implements AutoCloseable {
       mu.lock();
       try {
         if (files.exists(FileKind.JOURNAL) && (!dirty.isEmpty() || allDirty)) {
-          long size = files.size(FileKind.DATABASE, "RECOVER:DB_SIZE");
-          JournalRollback.rollback(this);
-          clearDirty();
-          store.invalidator().invalidateDatabase(name, 0, Math.max(size, 1));
+          rollBackUnownedJournal();
         }
       } finally {
         mu.unlock();
       }
     }
+  }
+
+  /**
+   * Rolls back the journal as SQLite's hot-journal playback would and forgets dirty pages. Caller
+   * holds the write lock (so no SQLite transaction owns the journal) and {@link #mu}.
+   */
+  private void rollBackUnownedJournal() throws IOException {
+    long size =
+        files.exists(FileKind.DATABASE) ? files.size(FileKind.DATABASE, "RECOVER:DB_SIZE") : 0;
+    JournalRollback.rollback(this);
+    clearDirty();
+    store.invalidator().invalidateDatabase(name, 0, Math.max(size, 1));
   }
 
   /**
@@ -432,6 +441,12 @@ public final class Db implements AutoCloseable {
       try {
         if (isCurrent(v)) {
           return pos;
+        }
+        if (files.exists(FileKind.JOURNAL)) {
+          // Left by a transaction this node began as primary and could not commit (the lease
+          // moved mid-way). Under the write lock no connection owns it: it is hot. Roll it back
+          // now, or SQLite would later play its stale pages over the ones applied here.
+          rollBackUnownedJournal();
         }
         PageChecksums sums = LtxApplier.check(this, v);
         return LtxApplier.apply(this, v, sums, PositionEvent.Cause.APPLY).pos();
