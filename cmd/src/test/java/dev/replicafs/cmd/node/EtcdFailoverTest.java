@@ -4,17 +4,17 @@ import static dev.replicafs.cmd.node.ClusterRoles.awaitPrimary;
 import static dev.replicafs.cmd.node.ClusterRoles.ids;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.replicafs.lease.etcd.EtcdProcess;
 import dev.replicafs.replication.ltx.Pos;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntPredicate;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,25 +29,17 @@ class EtcdFailoverTest {
   private static final String DB = "f.db";
 
   @TempDir static Path root;
-  static EtcdProcess etcd;
 
   @BeforeAll
-  static void startEtcd() throws Exception {
+  static void requireFuse() throws Exception {
     MountProcess.requireFuse();
-    etcd = EtcdProcess.start();
-  }
-
-  @AfterAll
-  static void stopEtcd() {
-    if (etcd != null) {
-      etcd.close();
-    }
   }
 
   static Cluster cluster(String name, int n, int ttlSeconds, IntPredicate candidate)
       throws Exception {
+    String endpoint = SharedEtcd.get().endpoint();
     LeaseSection lease =
-        LeaseSection.etcd(etcd.endpoint(), "/replicafs-test/" + name, ttlSeconds, candidate);
+        LeaseSection.etcd(endpoint, "/replicafs-test/" + name, ttlSeconds, candidate);
     return Cluster.start(root.resolve(name), n, lease, "");
   }
 
@@ -106,6 +98,55 @@ class EtcdFailoverTest {
       old.start().awaitMounted();
       assertThat(awaitPrimary(c.nodes())).isSameAs(other);
       assertIdentical(c, other);
+    }
+  }
+
+  @Test
+  void handoffUnderLoadLosesNoAcknowledgedCommit() throws Exception {
+    try (Cluster c = cluster("handoff", 3, 10, i -> true)) {
+      ClusterNode old = awaitPrimary(c.nodes());
+      createTable(c, old);
+      ClusterNode target = c.nodes().stream().filter(n -> n != old).findFirst().orElseThrow();
+      List<Long> acked;
+      try (AckWriter w = new AckWriter(old.mnt().resolve(DB))) {
+        w.awaitAcked(30);
+        HttpResponse<String> r =
+            ClusterRoles.post(old, "/handoff?nodeID=" + ClusterRoles.nodeId(target));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(w.awaitFailure()).as("writes on the old primary are refused").isNotNull();
+        acked = w.acked();
+      }
+      assertThat(awaitPrimary(c.nodes())).isSameAs(target);
+      assertThat(ClusterRoles.isPrimary(old)).isFalse();
+      Sqlite3.run(target.mnt().resolve(DB), "INSERT INTO t (id, v) VALUES (1000000, 'after');");
+      assertIdentical(c, target);
+      List<Long> kept = ids(target.mnt().resolve(DB), "id < 1000000");
+      assertThat(kept).as("every acknowledged commit survives the handoff").containsAll(acked);
+      assertThat(kept.size()).isLessThanOrEqualTo(acked.size() + 1);
+    }
+  }
+
+  @Test
+  void nonCandidateNeverBecomesPrimaryWhenThePrimaryDies() throws Exception {
+    try (Cluster c = cluster("noncandidate", 2, 2, i -> i == 0)) {
+      ClusterNode candidate = c.node(0);
+      ClusterNode replica = c.node(1);
+      assertThat(awaitPrimary(c.nodes())).isSameAs(candidate);
+      createTable(c, candidate);
+      candidate.kill();
+      Instant until = Instant.now().plus(Duration.ofSeconds(8)); // 4 TTLs
+      while (Instant.now().isBefore(until)) {
+        assertThat(ClusterRoles.info(replica)).as("replica answers /info").isPresent();
+        assertThat(ClusterRoles.isPrimary(replica)).as("non-candidate took the lease").isFalse();
+        TimeUnit.MILLISECONDS.sleep(100);
+      }
+      assertThat(ClusterRoles.info(replica).orElseThrow().path("primary").isMissingNode())
+          .as("no primary named once the dead primary's lease expired")
+          .isTrue();
+      candidate.start().awaitMounted();
+      assertThat(awaitPrimary(c.nodes())).isSameAs(candidate);
+      Sqlite3.run(candidate.mnt().resolve(DB), "INSERT INTO t (id, v) VALUES (1, 'back');");
+      assertIdentical(c, candidate);
     }
   }
 
