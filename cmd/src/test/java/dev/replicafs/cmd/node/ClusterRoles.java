@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.replicafs.replication.ltx.Pos;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -97,5 +99,19 @@ final class ClusterRoles {
           .as(n.spec.name() + " " + db)
           .isEqualTo("ok");
     }
+  }
+
+  /** Converged on {@code primary}'s position, byte-identical files, verified chains, integrity. */
+  static Pos assertIdentical(Cluster c, ClusterNode primary, String db) throws Exception {
+    Pos pos = c.awaitConverged(db, primary, c.nodes());
+    byte[] want = Files.readAllBytes(primary.dbDir(db).resolve("database"));
+    for (ClusterNode n : c.nodes()) {
+      assertThat(Files.readAllBytes(n.dbDir(db).resolve("database")))
+          .as(n.spec.name() + " database file")
+          .isEqualTo(want);
+      LtxChain.verify(n.dbDir(db), pos);
+    }
+    assertIntegrity(c.nodes(), db);
+    return pos;
   }
 }

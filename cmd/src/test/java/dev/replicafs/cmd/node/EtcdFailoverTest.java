@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.replicafs.replication.ltx.Pos;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -150,17 +149,7 @@ class EtcdFailoverTest {
     }
   }
 
-  /** Converged on {@code primary}'s position, byte-identical files, verified chains, integrity. */
   static Pos assertIdentical(Cluster c, ClusterNode primary) throws Exception {
-    Pos pos = c.awaitConverged(DB, primary, c.nodes());
-    byte[] want = Files.readAllBytes(primary.dbDir(DB).resolve("database"));
-    for (ClusterNode n : c.nodes()) {
-      assertThat(Files.readAllBytes(n.dbDir(DB).resolve("database")))
-          .as(n.spec.name() + " database file")
-          .isEqualTo(want);
-      LtxChain.verify(n.dbDir(DB), pos);
-    }
-    ClusterRoles.assertIntegrity(c.nodes(), DB);
-    return pos;
+    return ClusterRoles.assertIdentical(c, primary, DB);
   }
 }

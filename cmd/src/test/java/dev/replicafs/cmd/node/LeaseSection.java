@@ -28,6 +28,15 @@ interface LeaseSection {
    */
   static LeaseSection etcd(
       String endpoint, String key, int ttlSeconds, java.util.function.IntPredicate candidate) {
+    return etcd(i -> endpoint, key, ttlSeconds, candidate);
+  }
+
+  /** {@link #etcd(String, String, int, java.util.function.IntPredicate)}, endpoint per node. */
+  static LeaseSection etcd(
+      java.util.function.IntFunction<String> endpoint,
+      String key,
+      int ttlSeconds,
+      java.util.function.IntPredicate candidate) {
     return (self, seed) ->
         "lease:\n  type: etcd\n  hostname: \""
             + self.name()
@@ -36,7 +45,7 @@ interface LeaseSection {
             + "\"\n  candidate: "
             + candidate.test(self.index())
             + "\n  etcd:\n    endpoints: [\""
-            + endpoint
+            + endpoint.apply(self.index())
             + "\"]\n    key: \""
             + key
             + "\"\n    ttl: "
