@@ -28,9 +28,16 @@ final class AckWriter implements AutoCloseable {
   private final List<Long> acked = new CopyOnWriteArrayList<>();
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private final Thread thread;
+  private final long firstId;
   private volatile boolean stop;
 
   AckWriter(Path db) throws SQLException {
+    this(db, 1);
+  }
+
+  /** Writes ids {@code firstId}, {@code firstId + 1}, ... */
+  AckWriter(Path db, long firstId) throws SQLException {
+    this.firstId = firstId;
     connection = DriverManager.getConnection("jdbc:sqlite:" + db);
     try (Statement s = connection.createStatement()) {
       s.execute("PRAGMA busy_timeout=10000");
@@ -43,7 +50,7 @@ final class AckWriter implements AutoCloseable {
   private void run() {
     try (PreparedStatement s =
         connection.prepareStatement("INSERT INTO t (id, v) VALUES (?, printf('%.*c', 500, 'a'))")) {
-      for (long id = 1; !stop; id++) {
+      for (long id = firstId; !stop; id++) {
         s.setLong(1, id);
         s.executeUpdate();
         acked.add(id);
@@ -53,7 +60,7 @@ final class AckWriter implements AutoCloseable {
     }
   }
 
-  /** Ids whose commit was acknowledged, in order (1..n). */
+  /** Ids whose commit was acknowledged, in order (firstId, firstId + 1, ...). */
   List<Long> acked() {
     return List.copyOf(acked);
   }
