@@ -171,6 +171,33 @@ public final class Db implements AutoCloseable {
   }
 
   /**
+   * Rolls back a rollback journal no SQLite connection owns, once none is in a transaction (it
+   * waits for the write lock): on a node that stopped being primary, the journal its last, refused
+   * transaction left. Without this its readers would find the journal hot and fail with {@code
+   * SQLITE_READONLY}, and the database file would keep the refused pages until the next apply.
+   */
+  public void rollBackAbandonedJournal() throws IOException {
+    if (!files.exists(FileKind.JOURNAL)) {
+      return;
+    }
+    try (LockGuard guard = acquireWriteLock()) {
+      mu.lock();
+      try {
+        if (files.exists(FileKind.JOURNAL)) {
+          rollBackUnownedJournal();
+        }
+      } finally {
+        mu.unlock();
+      }
+    }
+  }
+
+  /** Whether a rollback journal file exists. */
+  boolean hasJournal() {
+    return files.exists(FileKind.JOURNAL);
+  }
+
+  /**
    * Rolls back the journal as SQLite's hot-journal playback would and forgets dirty pages. Caller
    * holds the write lock (so no SQLite transaction owns the journal) and {@link #mu}.
    */
