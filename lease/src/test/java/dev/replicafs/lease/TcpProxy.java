@@ -47,6 +47,17 @@ public final class TcpProxy implements AutoCloseable {
     partitioned = true;
   }
 
+  /**
+   * Ends a {@link #partition()}: the connections that lost bytes are closed (their clients see a
+   * reset and reconnect) and new connections are forwarded again.
+   */
+  public void heal() {
+    List<Socket> broken = List.copyOf(sockets);
+    partitioned = false;
+    sockets.removeAll(broken);
+    broken.forEach(TcpProxy::closeQuietly);
+  }
+
   private void accept() {
     while (!closed) {
       try {

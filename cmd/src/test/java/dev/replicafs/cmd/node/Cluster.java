@@ -84,10 +84,15 @@ final class Cluster implements AutoCloseable {
    * {@code -pos} file, and the primary's does not change in between; returns that position.
    */
   Pos awaitConverged(String db, List<ClusterNode> among) throws Exception {
+    return awaitConverged(db, primary(), among);
+  }
+
+  /** {@link #awaitConverged(String, List)} against {@code primary} instead of node 0. */
+  Pos awaitConverged(String db, ClusterNode primary, List<ClusterNode> among) throws Exception {
     Instant deadline = Instant.now().plus(CONVERGE);
     StringBuilder last = new StringBuilder();
     while (Instant.now().isBefore(deadline)) {
-      Optional<Pos> want = primary().pos(db);
+      Optional<Pos> want = primary.pos(db);
       last.setLength(0);
       boolean same = want.isPresent();
       for (ClusterNode n : among) {
@@ -95,13 +100,13 @@ final class Cluster implements AutoCloseable {
         last.append(n.spec.name()).append('=').append(got.map(Pos::format).orElse("-")).append(' ');
         same &= got.equals(want);
       }
-      if (same && primary().pos(db).equals(want)) {
+      if (same && primary.pos(db).equals(want)) {
         return want.orElseThrow();
       }
       TimeUnit.MILLISECONDS.sleep(50);
     }
     return fail(
-        db + " did not converge in " + CONVERGE + ": primary=" + primary().pos(db) + " " + last);
+        db + " did not converge in " + CONVERGE + ": primary=" + primary.pos(db) + " " + last);
   }
 
   /** {@link #awaitConverged(String, List)} over every node. */

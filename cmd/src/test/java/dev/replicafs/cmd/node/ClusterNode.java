@@ -35,8 +35,17 @@ final class ClusterNode implements AutoCloseable {
       return "node" + index;
     }
 
+    /**
+     * The node's own loopback address, {@code 127.0.0.<index+1>}: nodes differ by host, as on a
+     * real network, so every node's proxy can listen on the same port (the primary's proxy is found
+     * at the primary's advertised host and the local proxy port, as in LiteFS).
+     */
+    String host() {
+      return "127.0.0." + (index + 1);
+    }
+
     String apiUrl() {
-      return "http://127.0.0.1:" + apiPort;
+      return "http://" + host() + ":" + apiPort;
     }
   }
 
@@ -55,7 +64,9 @@ final class ClusterNode implements AutoCloseable {
         + spec.dir().resolve("data")
         + "\"\nfuse:\n  dir: \""
         + spec.dir().resolve("mnt")
-        + "\"\nhttp:\n  addr: \"127.0.0.1:"
+        + "\"\nhttp:\n  addr: \""
+        + spec.host()
+        + ":"
         + spec.apiPort()
         + "\"\n"
         + lease.yaml(spec, seed)

@@ -21,4 +21,35 @@ interface LeaseSection {
             + (self.index() == seed.index())
             + "\n";
   }
+
+  /**
+   * An etcd lease on {@code endpoint} under {@code key} with a TTL of {@code ttlSeconds}: every
+   * node advertises its own API; nodes whose index {@code candidate} rejects are non-candidates.
+   */
+  static LeaseSection etcd(
+      String endpoint, String key, int ttlSeconds, java.util.function.IntPredicate candidate) {
+    return etcd(i -> endpoint, key, ttlSeconds, candidate);
+  }
+
+  /** {@link #etcd(String, String, int, java.util.function.IntPredicate)}, endpoint per node. */
+  static LeaseSection etcd(
+      java.util.function.IntFunction<String> endpoint,
+      String key,
+      int ttlSeconds,
+      java.util.function.IntPredicate candidate) {
+    return (self, seed) ->
+        "lease:\n  type: etcd\n  hostname: \""
+            + self.name()
+            + "\"\n  advertise-url: \""
+            + self.apiUrl()
+            + "\"\n  candidate: "
+            + candidate.test(self.index())
+            + "\n  etcd:\n    endpoints: [\""
+            + endpoint.apply(self.index())
+            + "\"]\n    key: \""
+            + key
+            + "\"\n    ttl: "
+            + ttlSeconds
+            + "s\n";
+  }
 }

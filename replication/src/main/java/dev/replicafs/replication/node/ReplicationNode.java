@@ -108,6 +108,8 @@ public final class ReplicationNode implements RoleView, AutoCloseable {
     stopClient();
     // halts this node granted as primary are void; its own halts now go to the new primary
     server.halts().releaseAll();
+    // a transaction refused when this node stopped being primary left its journal behind
+    store.rollBackAbandonedJournals();
     store.haltRequester(
         new dev.replicafs.replication.http.HaltClient(
             URI.create(leader.advertiseUrl()), nodeId, store, security));

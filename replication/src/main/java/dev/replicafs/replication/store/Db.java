@@ -162,15 +162,51 @@ public final class Db implements AutoCloseable {
       mu.lock();
       try {
         if (files.exists(FileKind.JOURNAL) && (!dirty.isEmpty() || allDirty)) {
-          long size = files.size(FileKind.DATABASE, "RECOVER:DB_SIZE");
-          JournalRollback.rollback(this);
-          clearDirty();
-          store.invalidator().invalidateDatabase(name, 0, Math.max(size, 1));
+          rollBackUnownedJournal();
         }
       } finally {
         mu.unlock();
       }
     }
+  }
+
+  /**
+   * Rolls back a rollback journal no SQLite connection owns, once none is in a transaction (it
+   * waits for the write lock): on a node that stopped being primary, the journal its last, refused
+   * transaction left. Without this its readers would find the journal hot and fail with {@code
+   * SQLITE_READONLY}, and the database file would keep the refused pages until the next apply.
+   */
+  public void rollBackAbandonedJournal() throws IOException {
+    if (!files.exists(FileKind.JOURNAL)) {
+      return;
+    }
+    try (LockGuard guard = acquireWriteLock()) {
+      mu.lock();
+      try {
+        if (files.exists(FileKind.JOURNAL)) {
+          rollBackUnownedJournal();
+        }
+      } finally {
+        mu.unlock();
+      }
+    }
+  }
+
+  /** Whether a rollback journal file exists. */
+  boolean hasJournal() {
+    return files.exists(FileKind.JOURNAL);
+  }
+
+  /**
+   * Rolls back the journal as SQLite's hot-journal playback would and forgets dirty pages. Caller
+   * holds the write lock (so no SQLite transaction owns the journal) and {@link #mu}.
+   */
+  private void rollBackUnownedJournal() throws IOException {
+    long size =
+        files.exists(FileKind.DATABASE) ? files.size(FileKind.DATABASE, "RECOVER:DB_SIZE") : 0;
+    JournalRollback.rollback(this);
+    clearDirty();
+    store.invalidator().invalidateDatabase(name, 0, Math.max(size, 1));
   }
 
   /**
@@ -432,6 +468,12 @@ public final class Db implements AutoCloseable {
       try {
         if (isCurrent(v)) {
           return pos;
+        }
+        if (files.exists(FileKind.JOURNAL)) {
+          // Left by a transaction this node began as primary and could not commit (the lease
+          // moved mid-way). Under the write lock no connection owns it: it is hot. Roll it back
+          // now, or SQLite would later play its stale pages over the ones applied here.
+          rollBackUnownedJournal();
         }
         PageChecksums sums = LtxApplier.check(this, v);
         return LtxApplier.apply(this, v, sums, PositionEvent.Cause.APPLY).pos();

@@ -156,6 +156,35 @@ public final class Store implements AutoCloseable {
     return Optional.ofNullable(dbs.get(name));
   }
 
+  /**
+   * For a node that just stopped being primary: rolls back, in the background (thread {@code
+   * journal-rollback}, gone when done), each database's journal left by a transaction it could not
+   * commit, once the connection that wrote it lets go ({@link Db#rollBackAbandonedJournal}).
+   */
+  public void rollBackAbandonedJournals() {
+    List<Db> withJournal = dbs().stream().filter(Db::hasJournal).toList();
+    if (withJournal.isEmpty()) {
+      return;
+    }
+    Thread t =
+        new Thread(
+            () -> {
+              for (Db db : withJournal) {
+                try {
+                  db.rollBackAbandonedJournal();
+                } catch (IOException | RuntimeException e) {
+                  log.warn(
+                      "journal rollback after step-down failed: db={} reason={}",
+                      db.name(),
+                      e.toString());
+                }
+              }
+            },
+            "journal-rollback");
+    t.setDaemon(true);
+    t.start();
+  }
+
   /** All databases, sorted by name. */
   public synchronized List<Db> dbs() {
     return new ArrayList<>(dbs.values());
