@@ -183,7 +183,7 @@ public final class Db implements AutoCloseable {
     try (LockGuard guard = acquireWriteLock()) {
       mu.lock();
       try {
-        if (files.exists(FileKind.JOURNAL)) {
+        if (JournalRollback.isHot(this)) {
           rollBackUnownedJournal();
         }
       } finally {
@@ -469,7 +469,7 @@ public final class Db implements AutoCloseable {
         if (isCurrent(v)) {
           return pos;
         }
-        if (files.exists(FileKind.JOURNAL)) {
+        if (JournalRollback.isHot(this)) {
           // Left by a transaction this node began as primary and could not commit (the lease
           // moved mid-way). Under the write lock no connection owns it: it is hot. Roll it back
           // now, or SQLite would later play its stale pages over the ones applied here.

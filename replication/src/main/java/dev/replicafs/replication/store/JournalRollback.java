@@ -20,6 +20,27 @@ final class JournalRollback {
 
   private JournalRollback() {}
 
+  /**
+   * Whether the journal is hot: it exists and starts with a valid header. A journal committed in
+   * TRUNCATE (empty) or PERSIST (zeroed header) mode is not, and is left alone by {@link Db#apply}
+   * and the step-down rollback: SQLite keeps reusing it.
+   */
+  static boolean isHot(Db db) throws IOException {
+    if (!db.files.exists(FileKind.JOURNAL)) {
+      return false;
+    }
+    long size = db.files.size(FileKind.JOURNAL, "RECOVER:JOURNAL_SIZE");
+    if (size == 0) {
+      return false;
+    }
+    try {
+      JournalReader.open(db.source(FileKind.JOURNAL, "RECOVER:JOURNAL_READ"), size);
+      return true;
+    } catch (SqliteFormatException e) {
+      return false;
+    }
+  }
+
   static void rollback(Db db) throws IOException {
     if (!db.files.exists(FileKind.JOURNAL)) {
       return;
