@@ -16,6 +16,15 @@ public final class ErrnoException extends IOException {
     this.errno = errno;
   }
 
+  /**
+   * No stack trace: these are expected answers (ENOENT for a journal SQLite probes on every
+   * transaction, EPERM for chown), thrown on the request path and never logged with a trace.
+   */
+  @Override
+  public synchronized Throwable fillInStackTrace() {
+    return this;
+  }
+
   /** The positive errno value. */
   public int errno() {
     return errno;

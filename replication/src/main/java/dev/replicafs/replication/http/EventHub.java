@@ -97,6 +97,9 @@ public final class EventHub implements PositionListener, AutoCloseable {
 
   @Override
   public void positionChanged(PositionEvent event) {
+    if (subscribers.isEmpty()) {
+      return; // called on every commit: build nothing nobody reads
+    }
     ObjectNode data = JSON.createObjectNode();
     data.put("txID", String.format("%016x", event.pos().txid()));
     data.put("postApplyChecksum", String.format("%016x", event.pos().postApplyChecksum()));

@@ -19,24 +19,52 @@ final class Lz4FrameWriter {
   static final int BLOCK_SIZE = 64 * 1024;
   private static final byte[] DESCRIPTOR = {0x04, 0x22, 0x4D, 0x18, 0x64, 0x40, (byte) 0xA7};
 
-  private final OutputStream out;
-  private final LZ4Compressor compressor = LZ4Factory.fastestInstance().fastCompressor();
+  private static final LZ4Compressor COMPRESSOR = LZ4Factory.fastestInstance().fastCompressor();
 
   /** Pure Java: the JNI streaming hash holds native state released only by a finalizer. */
-  private final StreamingXXHash32 contentHash =
-      XXHashFactory.fastestJavaInstance().newStreamingHash32(0);
+  private static final XXHashFactory HASHES = XXHashFactory.fastestJavaInstance();
 
-  private final byte[] block = new byte[BLOCK_SIZE];
+  private static final int COMPRESSED_SIZE = 4 + COMPRESSOR.maxCompressedLength(BLOCK_SIZE);
+
+  /**
+   * The two 64 KiB block buffers, reused by every frame written on the same thread: a commit writes
+   * one small frame, and allocating 128 KiB for it on every commit dominated the commit path's
+   * allocation (docs/BENCHMARKS.md, "Commit path"). The newest writer on a thread owns them; an
+   * older writer that was abandoned (its file failed) refuses to be used again.
+   */
+  private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
+
+  private static final class Buffers {
+    final byte[] block = new byte[BLOCK_SIZE];
+    final byte[] compressed = new byte[COMPRESSED_SIZE];
+    Lz4FrameWriter owner;
+  }
+
+  private final OutputStream out;
+  private final StreamingXXHash32 contentHash = HASHES.newStreamingHash32(0);
+  private final Buffers buffers;
+  private final byte[] block;
   private final byte[] compressed;
   private int filled;
   private boolean started;
 
   Lz4FrameWriter(OutputStream out) {
     this.out = out;
-    this.compressed = new byte[4 + compressor.maxCompressedLength(BLOCK_SIZE)];
+    this.buffers = BUFFERS.get();
+    this.buffers.owner = this;
+    this.block = buffers.block;
+    this.compressed = buffers.compressed;
+  }
+
+  private void checkOwner() {
+    if (buffers.owner != this) {
+      throw new IllegalStateException(
+          "lz4 frame writer used after another frame was started on this thread");
+    }
   }
 
   void write(byte[] b, int off, int len) throws IOException {
+    checkOwner();
     start();
     contentHash.update(b, off, len);
     while (len > 0) {
@@ -52,6 +80,7 @@ final class Lz4FrameWriter {
   }
 
   void finish() throws IOException {
+    checkOwner();
     start();
     if (filled > 0) {
       flushBlock();
@@ -59,6 +88,7 @@ final class Lz4FrameWriter {
     byte[] end = new byte[8];
     putIntLe(end, 4, contentHash.getValue());
     out.write(end);
+    buffers.owner = null;
   }
 
   private void start() throws IOException {
@@ -69,7 +99,7 @@ final class Lz4FrameWriter {
   }
 
   private void flushBlock() throws IOException {
-    int n = compressor.compress(block, 0, filled, compressed, 4, compressed.length - 4);
+    int n = COMPRESSOR.compress(block, 0, filled, compressed, 4, compressed.length - 4);
     if (n > 0 && n < filled) {
       putIntLe(compressed, 0, n);
       out.write(compressed, 0, 4 + n);

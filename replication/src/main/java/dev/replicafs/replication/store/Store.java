@@ -51,6 +51,7 @@ public final class Store implements AutoCloseable {
   private final List<PositionListener> listeners = new CopyOnWriteArrayList<>();
   private volatile boolean primary;
   private volatile HaltRequester haltRequester;
+  private volatile java.nio.file.FileStore fileStore;
   private boolean closed;
 
   private Store(Builder b) {
@@ -114,6 +115,20 @@ public final class Store implements AutoCloseable {
   /** The data directory. */
   public Path dataDir() {
     return options.dataDir();
+  }
+
+  /**
+   * The file system holding the data directory, looked up once: {@code Files.getFileStore} parses
+   * {@code /proc/mounts}, too slow for the commit path; {@code getUsableSpace()} on the result is a
+   * fresh {@code statfs} each time.
+   */
+  java.nio.file.FileStore fileStore() throws IOException {
+    java.nio.file.FileStore fs = fileStore;
+    if (fs == null) {
+      fs = java.nio.file.Files.getFileStore(options.dataDir());
+      fileStore = fs;
+    }
+    return fs;
   }
 
   /** Whether this node is currently the primary (accepts writes). */

@@ -26,6 +26,9 @@ import java.util.TreeMap;
  * rolled-back transaction) records nothing; so does a transaction that changed no page.
  */
 final class WalCommitter {
+  /** Pages kept in memory between checksum and encoding (256 KiB with 4 KiB pages). */
+  private static final int KEEP_PAGES = 64;
+
   private WalCommitter() {}
 
   static PositionEvent commit(Db db) throws IOException {
@@ -69,14 +72,21 @@ final class WalCommitter {
       }
     }
     TreeMap<Long, Long> changes = new TreeMap<>();
+    // The pages read for the checksums are kept for the encoder when the transaction is small (the
+    // common single-row commit), so each page is read once; large ones are read again.
+    Map<Long, byte[]> kept = new java.util.HashMap<>();
     for (Map.Entry<Long, Long> e : frames.entrySet()) {
       long p = e.getKey();
       if (p > commit || p == lock) {
         continue;
       }
-      long chk = DatabaseChecksum.page(p, page(db, p, e.getValue(), ps));
+      byte[] data = page(db, p, e.getValue(), ps);
+      long chk = DatabaseChecksum.page(p, data);
       if (p > oldCount || chk != sums.get(p)) {
         changes.put(p, chk);
+        if (changes.size() <= KEEP_PAGES) {
+          kept.put(p, data);
+        }
       }
     }
     if (changes.isEmpty() && commit == oldCount) {
@@ -98,7 +108,8 @@ final class WalCommitter {
         header,
         enc -> {
           for (Long p : changes.keySet()) {
-            enc.writePage(p, page(db, p, frames.get(p), ps));
+            byte[] data = kept.get(p);
+            enc.writePage(p, data != null ? data : page(db, p, frames.get(p), ps));
           }
         },
         snapshot ? null : post,

@@ -2,7 +2,6 @@ package dev.replicafs.replication.store;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -31,7 +30,7 @@ final class WalSpaceCheck {
     }
     long needed = offset + src.remaining() - Math.max(recorded, WAL_HEADER) + MARGIN;
     Path dir = db.store.dataDir();
-    long usable = Files.getFileStore(dir).getUsableSpace();
+    long usable = db.store.fileStore().getUsableSpace();
     if (usable < needed) {
       throw new DiskFullException(
           "no space to record the transaction: db="
