@@ -51,6 +51,7 @@ public final class FuseMount implements AutoCloseable {
       throw new IOException("mount point " + mp + " is not a directory: create it first");
     }
     List<String> args = new ArrayList<>(options.libfuseArgs());
+    CloseOnExec.markAll(); // fusermount, forked by libfuse, must not inherit sockets or files
     AtomicReference<Throwable> failure = new AtomicReference<>();
     Thread loop =
         new Thread(

@@ -146,6 +146,46 @@ class MountLifecycleTest {
     }
   }
 
+  /**
+   * libfuse forks {@code fusermount} (which stays, for {@code auto_unmount}) from the node's
+   * process: without close-on-exec it inherited the node API's listening socket and the open
+   * database files, and a wedged or slowly dying node's port stayed taken by it.
+   */
+  @Test
+  void fusermountInheritsNoneOfTheNodesSocketsOrDataFiles() throws Exception {
+    Path node = dir.resolve("n");
+    try (MountProcess p = primary(node, "").awaitMounted()) {
+      ProcessHandle fusermount =
+          p.process
+              .toHandle()
+              .descendants()
+              .filter(h -> h.info().command().orElse("").endsWith("fusermount"))
+              .findFirst()
+              .orElseThrow(() -> new AssertionError("no fusermount under the node"));
+      java.util.Set<String> nodeFds = fdTargets(p.process.pid());
+      assertThat(nodeFds).as("the node's own descriptors").anyMatch(t -> t.startsWith("socket:"));
+      java.util.Set<String> shared = new java.util.TreeSet<>(fdTargets(fusermount.pid()));
+      shared.retainAll(nodeFds);
+      shared.removeIf(t -> !t.startsWith("socket:") && !t.startsWith(node.toString()));
+      assertThat(shared).as("sockets and data files fusermount shares with the node").isEmpty();
+    }
+  }
+
+  /** The targets of {@code /proc/<pid>/fd/*} (e.g. {@code socket:[123]}, file paths). */
+  private static java.util.Set<String> fdTargets(long pid) throws Exception {
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    try (var fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+      for (Path fd : (Iterable<Path>) fds::iterator) {
+        try {
+          out.add(Files.readSymbolicLink(fd).toString());
+        } catch (java.io.IOException closedMeanwhile) {
+          // the descriptor went away between listing and reading
+        }
+      }
+    }
+    return out;
+  }
+
   @Test
   void aStartupErrorIsOneActionableLineAndExitOnErrorFalseKeepsTheNodeUp() throws Exception {
     try (java.net.ServerSocket busy = new java.net.ServerSocket(0)) {
