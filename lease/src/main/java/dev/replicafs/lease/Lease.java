@@ -41,6 +41,14 @@ public interface Lease extends AutoCloseable {
   }
 
   /**
+   * How long after a renewal was sent the next one is due ({@link LeaseMonitor}'s default): half
+   * the TTL, as LiteFS renews its Consul session.
+   */
+  default Duration renewInterval() {
+    return ttl().dividedBy(2);
+  }
+
+  /**
    * Extends the lease by its TTL.
    *
    * @throws LeaseExpiredException the coordinator no longer knows the lease
