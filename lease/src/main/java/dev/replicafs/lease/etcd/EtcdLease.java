@@ -98,11 +98,19 @@ final class EtcdLease implements Lease {
   static Duration keepAlive(
       io.etcd.jetcd.Lease client, EtcdRequests requests, long leaseId, Duration limit)
       throws LeaseException {
+    return awaitKeepAlive(client.keepAliveOnce(leaseId), requests, leaseId, limit);
+  }
+
+  /** Waits for a keepalive already sent; returns the TTL etcd granted. */
+  static Duration awaitKeepAlive(
+      CompletableFuture<LeaseKeepAliveResponse> sent,
+      EtcdRequests requests,
+      long leaseId,
+      Duration limit)
+      throws LeaseException {
     LeaseKeepAliveResponse response;
     try {
-      response =
-          requests.await(
-              client.keepAliveOnce(leaseId), "keepalive of lease " + format(leaseId), limit);
+      response = requests.await(sent, "keepalive of lease " + format(leaseId), limit);
     } catch (LeaseUnavailableException e) {
       if (EtcdRequests.leaseNotFound(e)) {
         throw new LeaseExpiredException("etcd lease " + format(leaseId) + " has expired", e);
