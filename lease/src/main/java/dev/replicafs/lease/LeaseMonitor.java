@@ -103,6 +103,37 @@ public final class LeaseMonitor implements AutoCloseable {
     return lost.copy();
   }
 
+  /**
+   * Sends one extra renewal now, on the renewal thread (the schedule goes on as before). Completes
+   * when it succeeded; exceptionally when it failed (a lease that etcd reports gone is lost, as for
+   * any renewal); cancelled when the monitor was closed or the lease already lost.
+   */
+  public CompletableFuture<Void> renewNow() {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    try {
+      renewer.execute(
+          () -> {
+            if (closed || lost.isDone()) {
+              done.cancel(false);
+              return;
+            }
+            try {
+              lease.renew();
+              armDeadline();
+              done.complete(null);
+            } catch (LeaseExpiredException e) {
+              done.completeExceptionally(e);
+              lose(e);
+            } catch (LeaseException | RuntimeException e) {
+              done.completeExceptionally(e);
+            }
+          });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      done.cancel(false);
+    }
+    return done;
+  }
+
   /** The monitored lease. */
   public Lease lease() {
     return lease;

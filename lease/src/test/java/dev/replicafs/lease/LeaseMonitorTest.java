@@ -135,6 +135,35 @@ class LeaseMonitorTest {
   }
 
   @Test
+  void renewNowSendsOneExtraRenewalWithoutWaitingForTheSchedule() throws Exception {
+    ScriptedLease lease = new ScriptedLease(clock, Duration.ofSeconds(30));
+    Instant granted = lease.renewedAt();
+    try (LeaseMonitor monitor =
+        LeaseMonitor.start(
+            lease, clock, Duration.ofSeconds(10), RETRY, cause -> lostAt.complete(null))) {
+      monitor.renewNow().get(5, TimeUnit.SECONDS);
+
+      assertThat(lease.renewals()).isEqualTo(1);
+      assertThat(lease.renewedAt()).isAfter(granted);
+      assertThat(monitor.isValid()).isTrue();
+    }
+  }
+
+  @Test
+  void renewNowThatFindsTheLeaseGoneLosesIt() throws Exception {
+    ScriptedLease lease = new ScriptedLease(clock, Duration.ofSeconds(30));
+    lease.renewalsWill(ScriptedLease.Renewal.EXPIRED);
+    try (LeaseMonitor monitor =
+        LeaseMonitor.start(
+            lease, clock, Duration.ofSeconds(10), RETRY, cause -> lostAt.complete(null))) {
+      assertThatThrownBy(() -> monitor.renewNow().get(5, TimeUnit.SECONDS))
+          .hasCauseInstanceOf(LeaseExpiredException.class);
+      lostAt.get(5, TimeUnit.SECONDS);
+      assertThat(monitor.isValid()).isFalse();
+    }
+  }
+
+  @Test
   void defaultIntervalsRenewAtHalfTheTtl() throws Exception {
     ScriptedLease lease = new ScriptedLease(clock, Duration.ofMillis(400));
     try (LeaseMonitor monitor = LeaseMonitor.start(lease, clock, cause -> lostAt.complete(null))) {

@@ -93,7 +93,7 @@ final class ScriptedLease implements Lease {
   }
 
   @Override
-  public String detach() {
+  public String detach(Duration maxAge) {
     state.end();
     return id();
   }

@@ -139,8 +139,10 @@ final class EtcdLease implements Lease {
   }
 
   @Override
-  public synchronized String detach() throws LeaseException {
-    renew();
+  public synchronized String detach(Duration maxAge) throws LeaseException {
+    if (!renewedWithin(maxAge, state.clock().instant())) {
+      renew();
+    }
     detached = true;
     state.end();
     LOG.info("detached etcd lease for handoff: key={} lease={}", key, id());
