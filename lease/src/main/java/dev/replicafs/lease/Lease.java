@@ -41,6 +41,14 @@ public interface Lease extends AutoCloseable {
   }
 
   /**
+   * How long after a renewal was sent the next one is due ({@link LeaseMonitor}'s default): half
+   * the TTL, as LiteFS renews its Consul session.
+   */
+  default Duration renewInterval() {
+    return ttl().dividedBy(2);
+  }
+
+  /**
    * Extends the lease by its TTL.
    *
    * @throws LeaseExpiredException the coordinator no longer knows the lease
@@ -68,7 +76,24 @@ public interface Lease extends AutoCloseable {
    *
    * @return the lease ID to send to the target
    */
-  String detach() throws LeaseException;
+  default String detach() throws LeaseException {
+    return detach(Duration.ZERO);
+  }
+
+  /**
+   * {@link #detach()}, without the last renewal when a successful one was sent at most {@code
+   * maxAge} ago: the coordinator then keeps the lease for at least {@code ttl - maxAge} more, time
+   * enough for the target's takeover. A primary that renewed while it flushed its last transactions
+   * to the target (overlapping that round trip with the flush) passes a small {@code maxAge}.
+   *
+   * @return the lease ID to send to the target
+   */
+  String detach(Duration maxAge) throws LeaseException;
+
+  /** Whether the last successful renewal was sent at most {@code maxAge} before {@code now}. */
+  default boolean renewedWithin(Duration maxAge, Instant now) {
+    return !renewedAt().plus(maxAge).isBefore(now);
+  }
 
   /** Releases the lease (unless detached) so another node can take the key at once. Idempotent. */
   @Override

@@ -17,7 +17,11 @@ import org.slf4j.LoggerFactory;
  * Keeps a held {@link Lease} alive and says, early, when it is lost: the primary's renewal loop and
  * its fence.
  *
- * <p>Renews every {@code renewInterval} (default TTL/2, as LiteFS); after a failed renewal retries
+ * <p>Renews {@code renewInterval} (default {@link Lease#renewInterval()}) after the last successful
+ * renewal was <em>sent</em> ({@link Lease#renewedAt()}; for a new lease, the grant), not after the
+ * monitor started or the previous call returned: a lease whose acquisition took long (a slow grant,
+ * a handoff takeover on a loaded machine) is renewed on time, not one interval after it was handed
+ * to the monitor, which could be after its fencing deadline. After a failed renewal it retries
  * every {@code retryInterval} (default min(1 s, TTL/10)). Independently of those calls, a deadline
  * timer fires at {@link Lease#validUntil()}: if no renewal succeeded by then the lease is declared
  * lost, even while a renewal request is still hanging (a partitioned coordinator never answers).
@@ -66,14 +70,18 @@ public final class LeaseMonitor implements AutoCloseable {
     this.listener = listener;
   }
 
-  /** Starts monitoring with the default intervals (renew at TTL/2, retry at min(1 s, TTL/10)). */
+  /**
+   * Starts monitoring with the default intervals: renew {@link Lease#renewInterval()} after the
+   * last renewal was sent (TTL/2 as LiteFS for Consul, TTL/3 for etcd: docs/LEASES.md §4), retry at
+   * min(1 s, TTL/10).
+   */
   public static LeaseMonitor start(Lease lease, Clock clock, Listener listener) {
     Duration ttl = lease.ttl();
     Duration retry =
         ttl.dividedBy(10).compareTo(Duration.ofSeconds(1)) < 0
             ? ttl.dividedBy(10)
             : Duration.ofSeconds(1);
-    return start(lease, clock, ttl.dividedBy(2), retry, listener);
+    return start(lease, clock, lease.renewInterval(), retry, listener);
   }
 
   /** Starts monitoring with explicit intervals. */
@@ -81,7 +89,7 @@ public final class LeaseMonitor implements AutoCloseable {
       Lease lease, Clock clock, Duration renewInterval, Duration retryInterval, Listener listener) {
     LeaseMonitor monitor = new LeaseMonitor(lease, clock, renewInterval, retryInterval, listener);
     monitor.armDeadline();
-    monitor.scheduleRenewal(renewInterval);
+    monitor.scheduleNextRenewal();
     return monitor;
   }
 
@@ -95,9 +103,45 @@ public final class LeaseMonitor implements AutoCloseable {
     return lost.copy();
   }
 
+  /**
+   * Sends one extra renewal now, on the renewal thread (the schedule goes on as before). Completes
+   * when it succeeded; exceptionally when it failed (a lease that etcd reports gone is lost, as for
+   * any renewal); cancelled when the monitor was closed or the lease already lost.
+   */
+  public CompletableFuture<Void> renewNow() {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    try {
+      renewer.execute(
+          () -> {
+            if (closed || lost.isDone()) {
+              done.cancel(false);
+              return;
+            }
+            try {
+              lease.renew();
+              armDeadline();
+              done.complete(null);
+            } catch (LeaseExpiredException e) {
+              done.completeExceptionally(e);
+              lose(e);
+            } catch (LeaseException | RuntimeException e) {
+              done.completeExceptionally(e);
+            }
+          });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      done.cancel(false);
+    }
+    return done;
+  }
+
   /** The monitored lease. */
   public Lease lease() {
     return lease;
+  }
+
+  /** The next renewal is due {@code renewInterval} after the last one was sent (now if overdue). */
+  private void scheduleNextRenewal() {
+    scheduleRenewal(Duration.between(clock.instant(), lease.renewedAt().plus(renewInterval)));
   }
 
   private void scheduleRenewal(Duration delay) {
@@ -118,7 +162,7 @@ public final class LeaseMonitor implements AutoCloseable {
     try {
       lease.renew();
       armDeadline();
-      scheduleRenewal(renewInterval);
+      scheduleNextRenewal();
     } catch (LeaseExpiredException e) {
       lose(e);
     } catch (LeaseException | RuntimeException e) {

@@ -161,7 +161,7 @@ public final class StaticLeaser implements Leaser {
     }
 
     @Override
-    public String detach() throws LeaseException {
+    public String detach(Duration maxAge) throws LeaseException {
       throw new HandoffNotSupportedException("static");
     }
 

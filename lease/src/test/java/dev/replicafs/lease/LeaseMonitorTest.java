@@ -115,6 +115,55 @@ class LeaseMonitorTest {
   }
 
   @Test
+  void aLeaseAcquiredLongBeforeTheMonitorStartedIsRenewedBeforeItsFence() throws Exception {
+    // Granted 1.6 s ago with TTL 3 s: the fence is 1.1 s away, and a first renewal one default
+    // interval (TTL/2 = 1.5 s) after the monitor started would come after it.
+    Duration ttl = Duration.ofSeconds(3);
+    ScriptedLease lease = new ScriptedLease(clock, clock.instant().minusMillis(1600), ttl);
+    Instant firstDeadline = lease.validUntil();
+    try (LeaseMonitor monitor = LeaseMonitor.start(lease, clock, cause -> lostAt.complete(null))) {
+      Poll.until(
+          "the first deadline to pass",
+          Duration.ofSeconds(10),
+          () -> clock.instant().isAfter(firstDeadline.plusMillis(100)));
+
+      assertThat(lease.renewals()).isGreaterThanOrEqualTo(1);
+      assertThat(lease.validUntil()).isAfter(firstDeadline);
+      assertThat(monitor.isValid()).isTrue();
+      assertThat(lostAt).isNotDone();
+    }
+  }
+
+  @Test
+  void renewNowSendsOneExtraRenewalWithoutWaitingForTheSchedule() throws Exception {
+    ScriptedLease lease = new ScriptedLease(clock, Duration.ofSeconds(30));
+    Instant granted = lease.renewedAt();
+    try (LeaseMonitor monitor =
+        LeaseMonitor.start(
+            lease, clock, Duration.ofSeconds(10), RETRY, cause -> lostAt.complete(null))) {
+      monitor.renewNow().get(5, TimeUnit.SECONDS);
+
+      assertThat(lease.renewals()).isEqualTo(1);
+      assertThat(lease.renewedAt()).isAfter(granted);
+      assertThat(monitor.isValid()).isTrue();
+    }
+  }
+
+  @Test
+  void renewNowThatFindsTheLeaseGoneLosesIt() throws Exception {
+    ScriptedLease lease = new ScriptedLease(clock, Duration.ofSeconds(30));
+    lease.renewalsWill(ScriptedLease.Renewal.EXPIRED);
+    try (LeaseMonitor monitor =
+        LeaseMonitor.start(
+            lease, clock, Duration.ofSeconds(10), RETRY, cause -> lostAt.complete(null))) {
+      assertThatThrownBy(() -> monitor.renewNow().get(5, TimeUnit.SECONDS))
+          .hasCauseInstanceOf(LeaseExpiredException.class);
+      lostAt.get(5, TimeUnit.SECONDS);
+      assertThat(monitor.isValid()).isFalse();
+    }
+  }
+
+  @Test
   void defaultIntervalsRenewAtHalfTheTtl() throws Exception {
     ScriptedLease lease = new ScriptedLease(clock, Duration.ofMillis(400));
     try (LeaseMonitor monitor = LeaseMonitor.start(lease, clock, cause -> lostAt.complete(null))) {

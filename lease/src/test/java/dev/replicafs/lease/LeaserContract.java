@@ -273,6 +273,41 @@ public abstract class LeaserContract {
   }
 
   @Test
+  void detachRightAfterARenewalSkipsTheLastRenewalAndTheTargetStillTakesOver() throws Exception {
+    Leaser a = candidate("node-a");
+    Lease leaseA = track(a.acquire());
+    if (!coordinated()) {
+      assertThatThrownBy(() -> leaseA.detach(ttl()))
+          .isInstanceOf(HandoffNotSupportedException.class);
+      return;
+    }
+    leaseA.renew();
+    Instant renewed = leaseA.renewedAt();
+    String id = leaseA.detach(ttl());
+    assertThat(leaseA.renewedAt()).as("no second renewal").isEqualTo(renewed);
+    assertThat(leaseA.validAt(clock.instant())).isFalse();
+
+    Lease leaseB = track(candidate("node-b").acquireExisting(id));
+    assertThat(leaseB.validAt(clock.instant())).isTrue();
+    assertThat(candidate("node-c").primaryInfo()).isEqualTo(info("node-b"));
+  }
+
+  @Test
+  void detachWithAnOlderRenewalRenewsFirst() throws Exception {
+    Leaser a = candidate("node-a");
+    Lease leaseA = track(a.acquire());
+    if (!coordinated()) {
+      assertThatThrownBy(() -> leaseA.detach(Duration.ZERO))
+          .isInstanceOf(HandoffNotSupportedException.class);
+      return;
+    }
+    Instant granted = leaseA.renewedAt();
+    Poll.until("time to pass", Duration.ofSeconds(5), () -> clock.instant().isAfter(granted));
+    leaseA.detach(Duration.ZERO);
+    assertThat(leaseA.renewedAt()).isAfter(granted);
+  }
+
+  @Test
   void acquireExistingOfAReleasedLeaseFails() throws Exception {
     Lease leaseA = candidate("node-a").acquire();
     String id = leaseA.id();

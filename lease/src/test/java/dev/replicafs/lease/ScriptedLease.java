@@ -26,7 +26,12 @@ final class ScriptedLease implements Lease {
   private volatile Renewal next = Renewal.SUCCEED;
 
   ScriptedLease(Clock clock, Duration ttl) {
-    this.state = new LeaseState(clock, clock.instant(), ttl);
+    this(clock, clock.instant(), ttl);
+  }
+
+  /** A lease whose grant was sent at {@code grantedAt} (in the past: a slow acquisition). */
+  ScriptedLease(Clock clock, Instant grantedAt, Duration ttl) {
+    this.state = new LeaseState(clock, grantedAt, ttl);
   }
 
   void renewalsWill(Renewal renewal) {
@@ -88,7 +93,7 @@ final class ScriptedLease implements Lease {
   }
 
   @Override
-  public String detach() {
+  public String detach(Duration maxAge) {
     state.end();
     return id();
   }

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntPredicate;
 import java.util.stream.LongStream;
@@ -22,10 +23,12 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 6: failover of real {@code replicafs mount} processes whose lease is held in one real etcd
  * (shared by every test, each cluster under its own key). Writes go through the primary's FUSE
  * mount from this JVM ({@link AckWriter}); nodes are killed (SIGKILL), stopped (SIGTERM) and
- * restarted on their data dirs.
+ * restarted on their data dirs. A killed primary that committed what no replica received rejoins by
+ * snapshot.
  */
 class EtcdFailoverTest {
   private static final String DB = "f.db";
+  private static final String SENT = "replicafs_stream_ltx_sent_total";
 
   @TempDir static Path root;
 
@@ -76,6 +79,38 @@ class EtcdFailoverTest {
       assertThat((long) kept.size()).isLessThanOrEqualTo(last + 1);
       assertThat(ids(old.mnt().resolve(DB), "id = 1000000")).containsExactly(1000000L);
       assertThat(end.txid()).isGreaterThan(1);
+    }
+  }
+
+  @Test
+  void killedPrimaryWithAnUnreplicatedCommitIsResnapshottedWhenItRejoins() throws Exception {
+    try (Cluster c = cluster("diverge", 2, 2, i -> true)) {
+      ClusterNode old = awaitPrimary(c.nodes());
+      ClusterNode other = c.nodes().stream().filter(n -> n != old).findFirst().orElseThrow();
+      createTable(c, old);
+      other.kill(); // no replica connected: the next commit exists on the old primary only
+      Sqlite3.run(old.mnt().resolve(DB), "INSERT INTO t (id, v) VALUES (1, 'old primary only');");
+      Pos diverged = old.pos(DB).orElseThrow();
+      old.kill();
+
+      other.start().awaitMounted();
+      assertThat(awaitPrimary(List.of(other))).isSameAs(other);
+      Sqlite3.run(other.mnt().resolve(DB), "INSERT INTO t (id, v) VALUES (2, 'new primary');");
+      assertThat(other.pos(DB).orElseThrow().txid())
+          .as("both histories have a transaction at the same TXID")
+          .isEqualTo(diverged.txid());
+      Map<String, String> snapshots = Map.of("db", DB, "type", "ltx:snapshot");
+      double snapshotsBefore = other.metric(SENT, snapshots);
+
+      old.start().awaitMounted();
+      assertThat(awaitPrimary(c.nodes())).isSameAs(other);
+      assertIdentical(c, other);
+      assertThat(ids(old.mnt().resolve(DB), "1 = 1"))
+          .as("the old primary's unreplicated commit is replaced by the new primary's history")
+          .containsExactly(2L);
+      assertThat(other.metric(SENT, snapshots))
+          .as("the diverged old primary was re-snapshotted")
+          .isEqualTo(snapshotsBefore + 1);
     }
   }
 

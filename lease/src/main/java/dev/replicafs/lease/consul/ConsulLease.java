@@ -105,8 +105,10 @@ final class ConsulLease implements Lease {
   }
 
   @Override
-  public synchronized String detach() throws LeaseException {
-    renew();
+  public synchronized String detach(Duration maxAge) throws LeaseException {
+    if (!renewedWithin(maxAge, state.clock().instant())) {
+      renew();
+    }
     detached = true;
     state.end();
     LOG.info("detached consul session for handoff: key={} session={}", key, session);

@@ -68,6 +68,15 @@ final class EtcdLease implements Lease {
     return state.validUntil();
   }
 
+  /**
+   * A third of the TTL: at the short TTLs etcd allows (2 s gives 1.8 s to the fence), a renewal
+   * that times out after TTL/4 and its retries still leave another attempt before the fence.
+   */
+  @Override
+  public Duration renewInterval() {
+    return state.ttl().dividedBy(3);
+  }
+
   @Override
   public void renew() throws LeaseException {
     if (state.ended()) {
@@ -89,11 +98,19 @@ final class EtcdLease implements Lease {
   static Duration keepAlive(
       io.etcd.jetcd.Lease client, EtcdRequests requests, long leaseId, Duration limit)
       throws LeaseException {
+    return awaitKeepAlive(client.keepAliveOnce(leaseId), requests, leaseId, limit);
+  }
+
+  /** Waits for a keepalive already sent; returns the TTL etcd granted. */
+  static Duration awaitKeepAlive(
+      CompletableFuture<LeaseKeepAliveResponse> sent,
+      EtcdRequests requests,
+      long leaseId,
+      Duration limit)
+      throws LeaseException {
     LeaseKeepAliveResponse response;
     try {
-      response =
-          requests.await(
-              client.keepAliveOnce(leaseId), "keepalive of lease " + format(leaseId), limit);
+      response = requests.await(sent, "keepalive of lease " + format(leaseId), limit);
     } catch (LeaseUnavailableException e) {
       if (EtcdRequests.leaseNotFound(e)) {
         throw new LeaseExpiredException("etcd lease " + format(leaseId) + " has expired", e);
@@ -122,8 +139,10 @@ final class EtcdLease implements Lease {
   }
 
   @Override
-  public synchronized String detach() throws LeaseException {
-    renew();
+  public synchronized String detach(Duration maxAge) throws LeaseException {
+    if (!renewedWithin(maxAge, state.clock().instant())) {
+      renew();
+    }
     detached = true;
     state.end();
     LOG.info("detached etcd lease for handoff: key={} lease={}", key, id());

@@ -19,6 +19,7 @@ import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.lease.LeaseGrantResponse;
+import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
@@ -31,6 +32,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -59,11 +61,11 @@ import org.slf4j.LoggerFactory;
  * <p>Handoff: etcd leases are not bound to a connection, any client that knows the ID can keep one
  * alive. The old primary renews once more and {@linkplain Lease#detach() detaches} (stops renewing
  * without revoking), and sends the lease ID to the target; the target's {@link #acquireExisting}
- * sends a keepalive on that lease (proving it is still alive and extending it by a full TTL), then
- * rewrites {@code K} with its own info under the same lease in a transaction guarded by {@code
- * mod_revision(K)} from a read that showed {@code K} attached to that lease. The key never
- * disappears, so no third node can win it in between; if the target never arrives, the lease simply
- * expires after its TTL.
+ * sends a keepalive on that lease (proving it is still alive and extending it by a full TTL) and,
+ * in the same round trip, reads {@code K}; then it rewrites {@code K} with its own info under the
+ * same lease in a transaction guarded by {@code mod_revision(K)} from a read that showed {@code K}
+ * attached to that lease. The key never disappears, so no third node can win it in between; if the
+ * target never arrives, the lease simply expires after its TTL.
  *
  * <p>Threads: jetcd callbacks run on a named pool ({@code replicafs-etcd-N}) that {@link #close()}
  * shuts down together with the client's channel.
@@ -180,9 +182,18 @@ public final class EtcdLeaser implements Leaser {
     } catch (NumberFormatException e) {
       throw new LeaseExpiredException("not an etcd lease ID: \"" + leaseId + "\"", e);
     }
+    // The keepalive and the read are independent: sent together, they cost one round trip.
     Instant sentAt = clock.instant();
-    Duration ttl = EtcdLease.keepAlive(client.getLeaseClient(), requests, id, config.timeout());
-    GetResponse read = requests.await(kv().get(key), "read of " + describe());
+    CompletableFuture<LeaseKeepAliveResponse> keepalive = client.getLeaseClient().keepAliveOnce(id);
+    CompletableFuture<GetResponse> reading = kv().get(key);
+    Duration ttl;
+    try {
+      ttl = EtcdLease.awaitKeepAlive(keepalive, requests, id, config.timeout());
+    } catch (LeaseException e) {
+      reading.cancel(true);
+      throw e;
+    }
+    GetResponse read = requests.await(reading, "read of " + describe());
     Cmp guard;
     if (read.getKvs().isEmpty()) {
       guard = new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(0));

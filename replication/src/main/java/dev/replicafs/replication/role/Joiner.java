@@ -16,18 +16,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One pass of the JOINING state (LiteFS {@code monitorLease} steps 1–3): check the cluster ID, take
- * over a handed-off lease, else read the primary and acquire when eligible. Never blocks longer
- * than one bounded lease call per step; waiting is the caller's. Logs each kind of failure once per
- * episode (until a pass succeeds), not once per retry.
+ * One pass of the JOINING state (LiteFS {@code monitorLease} steps 1–3): check the cluster ID (not
+ * again before a takeover when this process already confirmed it), take over a handed-off lease,
+ * else read the primary and acquire when eligible. Never blocks longer than one bounded lease call
+ * per step; waiting is the caller's. Logs each kind of failure once per episode (until a pass
+ * succeeds), not once per retry.
  */
 final class Joiner {
   private static final Logger LOG = LoggerFactory.getLogger(Joiner.class);
 
   /** The result of one pass. */
   sealed interface Outcome {
-    /** This node holds {@code lease}. */
-    record Acquired(Lease lease) implements Outcome {}
+    /**
+     * This node holds {@code lease}; {@code tookOver}: a handed-off lease, whose key this node has
+     * just written with its own info.
+     */
+    record Acquired(Lease lease, boolean tookOver) implements Outcome {
+      Acquired(Lease lease) {
+        this(lease, false);
+      }
+    }
 
     /** {@code primary} holds the lease. */
     record Follow(PrimaryInfo primary) implements Outcome {}
@@ -64,11 +72,14 @@ final class Joiner {
    */
   Outcome attempt(boolean eligible) {
     try {
-      identity.beforeJoin();
-      if (handoffToken.isPresent()) {
+      boolean takeover = handoffToken.isPresent();
+      if (!takeover || !identity.confirmedForTakeover()) {
+        identity.beforeJoin(); // after a handoff, confirmed already: docs/LEASES.md §5
+      }
+      if (takeover) {
         String token = handoffToken.get();
         try {
-          Outcome acquired = new Outcome.Acquired(leaser.acquireExisting(token));
+          Outcome acquired = new Outcome.Acquired(leaser.acquireExisting(token), true);
           handoffToken = Optional.empty();
           return succeeded(acquired);
         } catch (LeaseExpiredException | PrimaryExistsException | NotCandidateException e) {

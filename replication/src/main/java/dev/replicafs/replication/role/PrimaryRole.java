@@ -8,6 +8,8 @@ import dev.replicafs.lease.NoPrimaryException;
 import dev.replicafs.lease.PrimaryInfo;
 import dev.replicafs.replication.role.HandoffException.Reason;
 import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,21 +23,29 @@ import org.slf4j.LoggerFactory;
  * <p>Planned handoff to replica B (docs/LEASES.md §3): B must be connected; writes stop (fence
  * closed, state HANDING_OFF); the replication layer ships everything to B and returns once B
  * confirmed applying it, or fails after {@code handoffTimeout}, which aborts the handoff and
- * reopens the fence (if the lease is still valid); then the lease is detached (renewed one last
- * time, not released) and its ID sent to B in the HANDOFF frame. If that frame cannot be sent, this
- * node takes its own lease back on the next JOINING pass.
+ * reopens the fence (if the lease is still valid); then the lease is detached (not released) and
+ * its ID sent to B in the HANDOFF frame. The detach's last renewal is sent when HANDING_OFF begins,
+ * overlapping the flush; the detach renews again only if that was more than TTL/4 ago, so B always
+ * finds at least 3/4 of a TTL left on the lease. If that frame cannot be sent, this node takes its
+ * own lease back on the next JOINING pass.
  */
 final class PrimaryRole {
   private static final Logger LOG = LoggerFactory.getLogger(PrimaryRole.class);
 
   private final RoleMachine machine;
   private final Lease lease;
+  private final boolean tookOver;
   private LeaseMonitor monitor;
   private Optional<PrimaryInfo> expectedKey = Optional.empty();
 
-  PrimaryRole(RoleMachine machine, Lease lease) {
+  /**
+   * @param tookOver the lease was handed to this node and its key rewritten with this node's info
+   *     by {@link dev.replicafs.lease.Leaser#acquireExisting} just now
+   */
+  PrimaryRole(RoleMachine machine, Lease lease, boolean tookOver) {
     this.machine = machine;
     this.lease = lease;
+    this.tookOver = tookOver;
   }
 
   /** Runs the term; returns when this node is no longer primary. */
@@ -53,7 +63,9 @@ final class PrimaryRole {
       if (!claimClusterId()) {
         return;
       }
-      expectedKey = initialKey();
+      // A takeover's transaction just wrote this node's info under the key; a later change is
+      // reported by the watch, which compares the key with this belief.
+      expectedKey = tookOver ? Optional.of(machine.self()) : initialKey();
       machine.believe(expectedKey);
       machine.ports().primary().startServing();
       if (!fence.open(monitor)) {
@@ -86,6 +98,9 @@ final class PrimaryRole {
 
   private boolean claimClusterId() {
     try {
+      if (tookOver && machine.identity().confirmedForTakeover()) {
+        return true; // set-once keys already seen equal by this process: docs/LEASES.md §5
+      }
       machine.identity().afterAcquire();
       return true;
     } catch (LeaseException | IOException e) {
@@ -187,11 +202,14 @@ final class PrimaryRole {
     }
     machine.fence().close();
     machine.transition(new RoleState.HandingOff(target));
+    Instant started = machine.clock().instant();
+    monitor.renewNow(); // the detach's last renewal, overlapped with the flush
     try {
       machine.ports().primary().flushTo(target, machine.options().handoffTimeout());
     } catch (HandoffException e) {
       return resume(request, e);
     }
+    Duration flushed = Duration.between(started, machine.clock().instant());
     if (!monitor.isValid()) {
       fail(request, Reason.LEASE_LOST, "lease lost while flushing to node " + node);
       machine.transition(new RoleState.Fenced("lease lost during handoff"));
@@ -200,7 +218,7 @@ final class PrimaryRole {
     monitor.close();
     String token;
     try {
-      token = lease.detach();
+      token = lease.detach(lease.ttl().dividedBy(4)); // renews again unless renewNow was recent
     } catch (LeaseException e) {
       fail(request, Reason.LEASE_LOST, "lease lost at handoff: " + e.getMessage());
       machine.transition(new RoleState.Fenced(e.getMessage()));
@@ -217,7 +235,12 @@ final class PrimaryRole {
       fail(request, Reason.SEND_FAILED, e.getMessage());
       return true;
     }
-    LOG.info("lease handed off: target={} lease={}", node, token);
+    LOG.info(
+        "lease handed off: target={} lease={} flush_ms={} total_ms={}",
+        node,
+        token,
+        flushed.toMillis(),
+        Duration.between(started, machine.clock().instant()).toMillis());
     request.done().complete(null);
     return true;
   }

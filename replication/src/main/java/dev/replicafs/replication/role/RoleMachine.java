@@ -233,7 +233,7 @@ public final class RoleMachine implements AutoCloseable {
         boolean eligible = leaser.candidate() && !now.isBefore(ineligibleUntil);
         Joiner.Outcome outcome = joiner.attempt(eligible);
         if (outcome instanceof Joiner.Outcome.Acquired acquired) {
-          new PrimaryRole(this, acquired.lease()).run();
+          new PrimaryRole(this, acquired.lease(), acquired.tookOver()).run();
         } else if (outcome instanceof Joiner.Outcome.Follow follow) {
           runReplica(follow.primary());
         } else if (outcome instanceof Joiner.Outcome.Wait wait) {

@@ -38,8 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ClusterNodeEtcdTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
   // 5 s, not 2 s: on the loaded 2-core test machine the very first renewal against a fresh etcd
-  // has missed the 1.8 s fence (the primary then correctly fences itself, but that is not what
-  // these tests are about; RoleMachineEtcdTest covers TTL 2 s)
+  // used to miss the 1.8 s fence (it was scheduled from the monitor's start, not the grant; fixed,
+  // docs/LEASES.md §4). These tests are not about the TTL; RoleMachineEtcdTest covers TTL 2 s.
   private static final Duration TTL = Duration.ofSeconds(5);
   private static EtcdProcess etcd;
 

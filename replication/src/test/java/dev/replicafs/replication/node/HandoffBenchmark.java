@@ -26,15 +26,17 @@ import org.junit.jupiter.api.io.TempDir;
  * ClusterNode}, real etcd at TTL 2 s, real stores, node API on loopback), while a writer commits
  * real SQLite transactions on the old primary as fast as it can: from the instant the old primary
  * entered HANDING_OFF (writes refused) to the instant the target became PRIMARY (writes accepted),
- * and from the {@code handoff()} call to the same instant. Results go to stdout and {@code
- * replication/target/handoff-benchmark.txt}.
+ * and from the {@code handoff()} call to the same instant; the pause split at the instant the old
+ * primary left HANDING_OFF (HANDOFF frame written): its flush and detach, then the target's
+ * takeover (which can start before that instant, so the second part can be negative). Results go to
+ * stdout and {@code replication/target/handoff-benchmark.txt}.
  *
  * <p>Run: {@code mvn -o -q -pl replication -am verify -Plong -Dtest=HandoffBenchmark
  * -Dsurefire.failIfNoSpecifiedTests=false}
  */
 @Tag("long")
 class HandoffBenchmark {
-  private static final int ROUNDS = 15;
+  private static final int ROUNDS = 30;
   private static final Duration WAIT = Duration.ofSeconds(20);
 
   @TempDir Path tmp;
@@ -43,15 +45,19 @@ class HandoffBenchmark {
   void plannedHandoffWritePause() throws Exception {
     List<Duration> pause = new ArrayList<>();
     List<Duration> request = new ArrayList<>();
+    List<Duration> oldSide = new ArrayList<>();
+    List<Duration> newSide = new ArrayList<>();
     List<Integer> commits = new ArrayList<>();
     try (EtcdProcess etcd = EtcdProcess.start()) {
       for (int i = 0; i < ROUNDS; i++) {
-        round(etcd, i, pause, request, commits);
+        round(etcd, i, pause, request, oldSide, newSide, commits);
       }
     }
     List<String> report = new ArrayList<>();
     report.add(summary("handoff write pause: a HANDING_OFF -> b PRIMARY", pause));
     report.add(summary("handoff(): request -> b PRIMARY", request));
+    report.add(summary("  a HANDING_OFF -> a handed off (flush, detach)", oldSide));
+    report.add(summary("  a handed off -> b PRIMARY (takeover)", newSide));
     Collections.sort(commits);
     report.add("commits on the old primary before each handoff: median " + commits.get(ROUNDS / 2));
     String text = String.join("\n", report) + "\n";
@@ -60,7 +66,13 @@ class HandoffBenchmark {
   }
 
   private void round(
-      EtcdProcess etcd, int i, List<Duration> pause, List<Duration> request, List<Integer> commits)
+      EtcdProcess etcd,
+      int i,
+      List<Duration> pause,
+      List<Duration> request,
+      List<Duration> oldSide,
+      List<Duration> newSide,
+      List<Integer> commits)
       throws Exception {
     String key = "/bench-handoff/" + UUID.randomUUID();
     Duration ttl = Duration.ofSeconds(2);
@@ -69,11 +81,14 @@ class HandoffBenchmark {
         ClusterTestNode b =
             ClusterTestNode.etcd(etcd.endpoint(), key, ttl, "b", 2, true, tmp.resolve(i + "b"))) {
       AtomicReference<Instant> handingOff = new AtomicReference<>();
+      AtomicReference<Instant> handedOff = new AtomicReference<>();
       AtomicReference<Instant> primary = new AtomicReference<>();
       a.node.addListener(
           (from, to) -> {
             if (to instanceof RoleState.HandingOff) {
               handingOff.compareAndSet(null, MonotonicClock.system().instant());
+            } else if (from instanceof RoleState.HandingOff) {
+              handedOff.compareAndSet(null, MonotonicClock.system().instant()); // frame sent
             }
           });
       b.node.addListener(
@@ -119,6 +134,9 @@ class HandoffBenchmark {
       Await.until("b primary", WAIT, () -> primary.get() != null);
       writer.join(WAIT.toMillis());
       pause.add(Duration.between(handingOff.get(), primary.get()));
+      Await.until("a handed off", WAIT, () -> handedOff.get() != null);
+      oldSide.add(Duration.between(handingOff.get(), handedOff.get()));
+      newSide.add(Duration.between(handedOff.get(), primary.get()));
       request.add(Duration.between(start, primary.get()));
       commits.add(done.get());
     }
