@@ -34,9 +34,10 @@ import org.slf4j.LoggerFactory;
  * <pre>
  *   preamble
  *   catch-up: for each db in (replica's map ∪ local dbs) ∩ filter: LTX frames until caught up
- *   READY, HEARTBEAT
+ *   READY, PEERS (if the replica reads it), HEARTBEAT
  *   loop: wait ≤ heartbeat for the dirty set
- *         empty → HEARTBEAT;  else → catch up each dirty db
+ *         catch up each dirty db; PEERS if the known replicas changed;
+ *         nothing sent → HEARTBEAT
  *   END (the primary stopped being primary, or the feed closed)
  * </pre>
  *
@@ -116,6 +117,7 @@ public final class StreamSender {
       }
     }
     out.write(new StreamFrame.Ready());
+    announcePeers();
     out.write(new StreamFrame.Heartbeat(clock.millis()));
     out.flush();
     log.info("replica caught up: peer={} dbs={}", peer, initial.size());
@@ -134,13 +136,24 @@ public final class StreamSender {
         log.info("handoff sent: peer={}", peer);
         return;
       }
-      if (names.isEmpty()) {
+      boolean announced = announcePeers();
+      if (names.isEmpty() && !announced) {
         out.write(new StreamFrame.Heartbeat(clock.millis()));
       }
       out.flush();
     }
     out.write(new StreamFrame.End());
     out.flush();
+  }
+
+  /** Writes PEERS when the known replicas changed and the replica reads it; returns whether. */
+  private boolean announcePeers() throws IOException {
+    Optional<StreamFrame.Peers> peers = session.peersToAnnounce();
+    if (peers.isPresent()) {
+      out.write(peers.get());
+      log.debug("peers announced: peer={} known={}", peer, peers.get().known());
+    }
+    return peers.isPresent();
   }
 
   private void sync(String name) throws IOException {

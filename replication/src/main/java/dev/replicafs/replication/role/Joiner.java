@@ -44,11 +44,22 @@ final class Joiner {
   private final PrimaryInfo self;
   private String loggedEpisode;
   private Optional<String> handoffToken = Optional.empty();
+  private final ElectionStep election;
+  private boolean skipElection;
 
-  Joiner(Leaser leaser, ClusterIdentity identity, PrimaryInfo self) {
+  Joiner(Leaser leaser, ClusterIdentity identity, PrimaryInfo self, ElectionStep election) {
     this.leaser = leaser;
     this.identity = identity;
     this.self = self;
+    this.election = election;
+  }
+
+  /**
+   * {@code POST /promote} while no primary is known: the next acquire skips the election step (the
+   * operator's override, docs/SYNC.md); logged when it happens.
+   */
+  void promoteRequested() {
+    skipElection = true;
   }
 
   /**
@@ -86,6 +97,11 @@ final class Joiner {
               "no primary",
               Optional.empty());
         }
+        Optional<String> refused = electionRefusal();
+        if (refused.isPresent()) {
+          String reason = "election step refused: " + refused.get();
+          return waiting(reason + ", retrying", reason, Optional.empty());
+        }
         try {
           return succeeded(new Outcome.Acquired(leaser.acquire()));
         } catch (PrimaryExistsException lost) {
@@ -98,6 +114,7 @@ final class Joiner {
             "key names this node",
             Optional.of(primary));
       }
+      skipElection = false; // a promotion now goes through the primary (handoff)
       return succeeded(new Outcome.Follow(primary));
     } catch (ClusterIdMismatchException e) {
       logOnce("refused", e.getMessage(), true);
@@ -119,6 +136,21 @@ final class Joiner {
           "cannot read or write the cluster id file, retrying: error=" + e,
           "cluster id file unreadable",
           Optional.empty());
+    }
+  }
+
+  /** The election step's refusal, unless a promotion overrides it (logged, once). */
+  private Optional<String> electionRefusal() {
+    if (skipElection) {
+      skipElection = false;
+      LOG.warn("promote requested: acquiring without the election step of synchronous replication");
+      return Optional.empty();
+    }
+    try {
+      return election.refusal();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.of("interrupted");
     }
   }
 
