@@ -43,11 +43,11 @@ import org.slf4j.LoggerFactory;
  *
  * For each database the sender remembers the position it last sent (initially the replica's) and
  * picks the next file: the replica ahead of the primary, or at the same TXID with another checksum
- * (a diverged old primary), or unknown, or needing a file retention removed, or whose next file
- * does not continue its checksum, gets a snapshot (streamed by {@link Db#writeSnapshot}, never held
- * in memory); otherwise the single-transaction file {@code <txid+1>-<txid+1>.ltx}, verified
- * completely before it is sent. An I/O error aborts the stream without END so the replica sees a
- * cut and reconnects.
+ * (a diverged old primary), or needing a file retention removed, or whose next file does not
+ * continue its checksum, gets a snapshot (streamed by {@link Db#writeSnapshot}, never held in
+ * memory); otherwise (a replica at TXID 0 included) the single-transaction file {@code
+ * <txid+1>-<txid+1>.ltx}, verified completely before it is sent. An I/O error aborts the stream
+ * without END so the replica sees a cut and reconnects.
  */
 public final class StreamSender {
   private static final Logger log = LoggerFactory.getLogger(StreamSender.class);
@@ -187,7 +187,11 @@ public final class StreamSender {
             at,
             cur);
         snapshot(db);
-      } else if (at.txid() == 0 || !sendNext(db, at)) {
+      } else if ((at.txid() == 0 && cur.txid() != 1) || !sendNext(db, at)) {
+        // a replica at TXID 0 of a database at TXID 1 (a new one) gets file 1-1: it holds every
+        // page (its MinTXID is 1, so it applies as a snapshot) and, unlike a snapshot, needs no
+        // read lock, which the first commit of a new database holds while it waits, with
+        // synchronous replication in a rollback-journal mode, for this replica (docs/SYNC.md)
         snapshot(db);
       }
     }
