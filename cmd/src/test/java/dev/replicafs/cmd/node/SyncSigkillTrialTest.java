@@ -79,6 +79,10 @@ class SyncSigkillTrialTest {
     for (ClusterNode r : survivors) {
       awaitAnnounced(r, survivors);
     }
+    java.util.Map<ClusterNode, Integer> stepsBefore = new java.util.HashMap<>();
+    for (ClusterNode r : survivors) {
+      stepsBefore.put(r, electionSteps(r));
+    }
     int commits = 1 + random.nextInt(80);
     long extraMicros = random.nextInt(20_000);
     List<Long> acked;
@@ -90,6 +94,9 @@ class SyncSigkillTrialTest {
       acked = w.acked();
     }
     ClusterNode next = awaitPrimary(survivors);
+    assertThat(electionSteps(next))
+        .as(where + ": " + next.spec.name() + " acquired through the election step with k=2")
+        .isGreaterThan(stepsBefore.get(next));
     primary.start().awaitMounted();
     assertThat(awaitPrimary(c.nodes())).as(where).isSameAs(next);
     ClusterRoles.assertIdentical(c, next, DB);
@@ -111,6 +118,17 @@ class SyncSigkillTrialTest {
             + acked.size()
             + " new-primary="
             + next.spec.name());
+  }
+
+  /** How often {@code n}'s log says the election step let it acquire with both replicas known. */
+  private static int electionSteps(ClusterNode n) throws Exception {
+    String marker = "election step: may acquire: sync=ONE k=2";
+    String log = n.log();
+    int count = 0;
+    for (int i = log.indexOf(marker); i >= 0; i = log.indexOf(marker, i + 1)) {
+      count++;
+    }
+    return count;
   }
 
   /**
