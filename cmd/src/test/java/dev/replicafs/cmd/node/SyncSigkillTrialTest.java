@@ -98,8 +98,10 @@ class SyncSigkillTrialTest {
         .as(where + ": " + next.spec.name() + " acquired through the election step with k=2")
         .isGreaterThan(stepsBefore.get(next));
     primary.start().awaitMounted();
-    assertThat(awaitPrimary(c.nodes())).as(where).isSameAs(next);
-    ClusterRoles.assertIdentical(c, next, DB);
+    // usually still next; with TTL 2 s on a loaded machine next can miss a renewal and fence
+    // itself, and another node then acquires (through the step as well): the checks hold for it
+    ClusterNode now = awaitPrimary(c.nodes());
+    ClusterRoles.assertIdentical(c, now, DB);
     String range = "id >= " + first + " AND id < " + (first + TRIAL_IDS);
     for (ClusterNode n : c.nodes()) {
       assertThat(ids(n.mnt().resolve(DB), range))
@@ -117,7 +119,8 @@ class SyncSigkillTrialTest {
             + "us acked="
             + acked.size()
             + " new-primary="
-            + next.spec.name());
+            + next.spec.name()
+            + (now == next ? "" : " then " + now.spec.name()));
   }
 
   /** How often {@code n}'s log says the election step let it acquire with both replicas known. */
