@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -46,6 +47,7 @@ class SyncSigkillTrialTest {
 
   @Test
   @Tag("long")
+  @Timeout(value = 30, unit = TimeUnit.MINUTES) // 50 trials take about 7 minutes
   void fiftyTrials() throws Exception {
     run("sync-long", 50, Long.getLong("replicafs.sync.seed", System.nanoTime()));
   }
