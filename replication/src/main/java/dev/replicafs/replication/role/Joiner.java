@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One pass of the JOINING state (LiteFS {@code monitorLease} steps 1–3): check the cluster ID, take
- * over a handed-off lease, else read the primary and acquire when eligible. Never blocks longer
- * than one bounded lease call per step; waiting is the caller's. Logs each kind of failure once per
+ * over a handed-off lease, else read the primary and acquire when eligible and the {@link
+ * ElectionStep} allows (synchronous replication; skipped once after {@code POST /promote}). Never
+ * blocks longer than one bounded lease call or election step per step; waiting is the caller's. Logs each kind of failure once per
  * episode (until a pass succeeds), not once per retry.
  */
 final class Joiner {
@@ -143,7 +144,7 @@ final class Joiner {
   private Optional<String> electionRefusal() {
     if (skipElection) {
       skipElection = false;
-      LOG.warn("promote requested: acquiring without the election step of synchronous replication");
+      LOG.warn("promote requested: acquiring without asking the election step (docs/SYNC.md)");
       return Optional.empty();
     }
     try {
