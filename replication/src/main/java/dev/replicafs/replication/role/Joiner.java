@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * One pass of the JOINING state (LiteFS {@code monitorLease} steps 1–3): check the cluster ID, take
  * over a handed-off lease, else read the primary and acquire when eligible and the {@link
  * ElectionStep} allows (synchronous replication; skipped once after {@code POST /promote}). Never
- * blocks longer than one bounded lease call or election step per step; waiting is the caller's. Logs each kind of failure once per
- * episode (until a pass succeeds), not once per retry.
+ * blocks longer than one bounded lease call or election step per step; waiting is the caller's.
+ * Logs each kind of failure once per episode (until a pass succeeds), not once per retry.
  */
 final class Joiner {
   private static final Logger LOG = LoggerFactory.getLogger(Joiner.class);
