@@ -37,6 +37,7 @@ public final class NodeClient {
   private final Optional<ClusterToken> token;
   private final HttpClient http;
   private final Optional<Boolean> candidate;
+  private final Optional<String> advertiseUrl;
 
   /**
    * A client without token or TLS.
@@ -70,7 +71,21 @@ public final class NodeClient {
    * @param candidate this node's {@code lease.candidate}, sent on {@code POST /stream}
    */
   public NodeClient(URI base, long nodeId, NodeSecurity security, Optional<Boolean> candidate) {
+    this(base, nodeId, security, candidate, Optional.empty());
+  }
+
+  /**
+   * @param advertiseUrl this node's node API URL, sent on {@code POST /stream} to ask for PEERS
+   *     frames (synchronous replication's election step, docs/SYNC.md)
+   */
+  public NodeClient(
+      URI base,
+      long nodeId,
+      NodeSecurity security,
+      Optional<Boolean> candidate,
+      Optional<String> advertiseUrl) {
     this.candidate = candidate;
+    this.advertiseUrl = advertiseUrl;
     String s = base.toString();
     this.base = URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
     this.nodeId = NodeHeaders.nodeId(nodeId);
@@ -110,6 +125,7 @@ public final class NodeClient {
             .header("Content-Type", NodeHeaders.POSITION_MAP_TYPE)
             .POST(HttpRequest.BodyPublishers.ofByteArray(positions.encode()));
     candidate.ifPresent(c -> req.header(NodeHeaders.CANDIDATE, c.toString()));
+    advertiseUrl.ifPresent(u -> req.header(NodeHeaders.ADVERTISE_URL, u));
     HttpResponse<InputStream> res =
         http.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
     check(res);
@@ -170,9 +186,14 @@ public final class NodeClient {
 
   /** {@code GET /info} as a JSON tree. */
   public JsonNode info() throws IOException, InterruptedException {
+    return info(Duration.ofSeconds(30));
+  }
+
+  /** {@code GET /info} as a JSON tree, failing after {@code timeout}. */
+  public JsonNode info(Duration timeout) throws IOException, InterruptedException {
     HttpResponse<InputStream> res =
         http.send(
-            request("/info", Optional.empty()).GET().build(),
+            request("/info", Optional.empty()).timeout(timeout).GET().build(),
             HttpResponse.BodyHandlers.ofInputStream());
     check(res);
     try (InputStream in = res.body()) {

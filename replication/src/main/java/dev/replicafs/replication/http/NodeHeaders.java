@@ -18,6 +18,13 @@ public final class NodeHeaders {
    */
   public static final String CANDIDATE = "ReplicaFS-Candidate";
 
+  /**
+   * On {@code POST /stream}: the replica's node API URL ({@code lease.advertise-url}); sent only by
+   * a replica with {@code replication.sync} on, which thereby asks for PEERS frames (docs/SYNC.md,
+   * "Election step").
+   */
+  public static final String ADVERTISE_URL = "ReplicaFS-Advertise-Url";
+
   /** Content type of the acknowledgement body of {@code POST /stream/ack}. */
   public static final String ACK_TYPE = "application/vnd.replicafs.ack";
 

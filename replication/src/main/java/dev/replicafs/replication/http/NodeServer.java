@@ -227,6 +227,13 @@ public final class NodeServer implements AutoCloseable {
       p.put("hostname", primary.get().hostname());
       p.put("advertiseURL", primary.get().advertiseUrl());
     }
+    ObjectNode positions = n.putObject("positions");
+    for (dev.replicafs.replication.store.Db db : store.dbs()) {
+      dev.replicafs.replication.ltx.Pos pos = db.pos();
+      ObjectNode p = positions.putObject(db.name());
+      p.put("txid", String.format("%016x", pos.txid()));
+      p.put("checksum", String.format("%016x", pos.postApplyChecksum()));
+    }
     exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
     exchange.getOutputStream().write((n.toPrettyString() + "\n").getBytes(StandardCharsets.UTF_8));
   }

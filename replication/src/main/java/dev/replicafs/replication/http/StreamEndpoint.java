@@ -89,6 +89,7 @@ final class StreamEndpoint implements Endpoint.Body {
               + " but the replica's data directory belongs to cluster "
               + theirs);
     }
+    Optional<String> advertise = advertiseUrl(exchange);
     Set<String> filter = Params.filter(exchange);
     PositionMap map = PositionMap.decode(exchange.getInputStream());
     for (String db : map.positions().keySet()) {
@@ -106,7 +107,12 @@ final class StreamEndpoint implements Endpoint.Body {
       boolean candidate =
           !"false".equals(exchange.getRequestHeaders().getFirst(NodeHeaders.CANDIDATE));
       session =
-          hub.open(peer == null ? 0 : Long.parseUnsignedLong(peer, 16), candidate, wanted, dirty);
+          hub.open(
+              peer == null ? 0 : Long.parseUnsignedLong(peer, 16),
+              candidate,
+              advertise,
+              wanted,
+              dirty);
       exchange.getResponseHeaders().put(new HttpString(NodeHeaders.STREAM_ID), session.id());
       OutputStream out = exchange.getOutputStream();
       new StreamSender(
@@ -132,6 +138,31 @@ final class StreamEndpoint implements Endpoint.Body {
       }
       metrics.streamClosed();
     }
+  }
+
+  /** The optional {@code ReplicaFS-Advertise-Url}: an absolute http(s) URL of at most 512 bytes. */
+  private static Optional<String> advertiseUrl(HttpServerExchange exchange) throws ApiException {
+    String url = exchange.getRequestHeaders().getFirst(NodeHeaders.ADVERTISE_URL);
+    if (url == null) {
+      return Optional.empty();
+    }
+    try {
+      java.net.URI u = new java.net.URI(url);
+      if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme()))
+          || u.getHost() == null
+          || url.getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+              > dev.replicafs.replication.stream.StreamFrame.Peer.MAX_URL) {
+        throw new java.net.URISyntaxException(url, "not an absolute http(s) URL of <= 512 bytes");
+      }
+    } catch (java.net.URISyntaxException e) {
+      throw ApiException.badRequest(
+          "malformed "
+              + NodeHeaders.ADVERTISE_URL
+              + " header: "
+              + e.getReason()
+              + " (check lease.advertise-url)");
+    }
+    return Optional.of(url);
   }
 
   private String ensureClusterId() throws IOException {

@@ -11,6 +11,7 @@ import dev.replicafs.replication.role.RoleOptions;
 import dev.replicafs.replication.role.RolePorts;
 import dev.replicafs.replication.role.RoleState;
 import dev.replicafs.replication.store.Store;
+import dev.replicafs.replication.sync.PeerElection;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,7 +25,8 @@ import java.util.concurrent.CompletableFuture;
  * dev.replicafs.replication.primary.StreamHub} (serve, flush, HANDOFF frame), the replica client
  * (follow; READY and HANDOFF reported back), and {@code POST <primary>/handoff} for promotion.
  * {@code /info}, {@code /events}, {@code /metrics}, {@code POST /handoff} and {@code POST /promote}
- * answer from the role machine.
+ * answer from the role machine. With synchronous replication ({@link #sync}) the role machine asks
+ * the {@link PeerElection} step before it acquires a free lease.
  *
  * <p>Life cycle: construct (the server listens at once, refusing streams: not primary yet), {@link
  * #start()}, then {@link #close()}: the role machine first (a primary refuses writes, ends its
@@ -34,6 +36,7 @@ import java.util.concurrent.CompletableFuture;
 public final class ClusterNode implements AutoCloseable {
   private final ReplicationNode replication;
   private final RoleMachine machine;
+  private final PeerElection election;
   private final Object readiness = new Object();
   private boolean closed;
 
@@ -71,13 +74,15 @@ public final class ClusterNode implements AutoCloseable {
             leaser.hostname(),
             Optional.of(URI.create(leaser.advertiseUrl())),
             clock);
-    ReplicaFollower follower = new ReplicaFollower(replication, this::signal);
+    this.election = new PeerElection(roleOptions.nodeId(), store, serverOptions.security());
+    ReplicaFollower follower = new ReplicaFollower(replication, this::signal, election::announced);
     RolePorts ports =
         new RolePorts(
             replication.server().streams(),
             follower,
             new NodeHandoffRequester(
-                roleOptions.nodeId(), roleOptions.handoffTimeout(), serverOptions.security()));
+                roleOptions.nodeId(), roleOptions.handoffTimeout(), serverOptions.security()),
+            election);
     try {
       this.machine = new RoleMachine(leaser, store, roleOptions, ports, clock);
     } catch (RuntimeException e) {
@@ -97,6 +102,12 @@ public final class ClusterNode implements AutoCloseable {
    */
   public void sync(dev.replicafs.replication.sync.SyncReplication gate) {
     replication.sync(gate);
+    election.mode(gate.options().mode());
+  }
+
+  /** The election step asked before this node acquires a free lease (docs/SYNC.md). */
+  public PeerElection election() {
+    return election;
   }
 
   /** Starts the role machine: it joins the cluster (acquires the lease or follows the primary). */

@@ -9,16 +9,23 @@ import java.util.Objects;
 /**
  * The replica side the role machine drives ({@link ReplicaStreams}): follows a primary with the
  * node's {@code ReplicaClient} and reports its READY ({@link RoleMachine#streamReady()}) and
- * HANDOFF ({@link RoleMachine#handoffReceived(String)}) back to the machine, set once it exists.
+ * HANDOFF ({@link RoleMachine#handoffReceived(String)}) back to the machine, set once it exists,
+ * and PEERS to the election step.
  */
 final class ReplicaFollower implements ReplicaStreams, ReplicaObserver {
   private final ReplicationNode replication;
   private final Runnable onReady;
+  private final java.util.function.Consumer<dev.replicafs.replication.stream.StreamFrame.Peers>
+      onPeers;
   private volatile RoleMachine machine;
 
-  ReplicaFollower(ReplicationNode replication, Runnable onReady) {
+  ReplicaFollower(
+      ReplicationNode replication,
+      Runnable onReady,
+      java.util.function.Consumer<dev.replicafs.replication.stream.StreamFrame.Peers> onPeers) {
     this.replication = replication;
     this.onReady = onReady;
+    this.onPeers = onPeers;
   }
 
   /** The machine to report to (it is built with this follower as one of its ports). */
@@ -40,6 +47,11 @@ final class ReplicaFollower implements ReplicaStreams, ReplicaObserver {
   public void ready() {
     machine.streamReady();
     onReady.run();
+  }
+
+  @Override
+  public void peers(dev.replicafs.replication.stream.StreamFrame.Peers peers) {
+    onPeers.accept(peers);
   }
 
   @Override

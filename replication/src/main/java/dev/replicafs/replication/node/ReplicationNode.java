@@ -117,11 +117,25 @@ public final class ReplicationNode implements RoleView, AutoCloseable {
         new ReplicaClient(
             store,
             new NodeClient(
-                URI.create(leader.advertiseUrl()), nodeId, security, Optional.of(candidate)),
+                URI.create(leader.advertiseUrl()),
+                nodeId,
+                security,
+                Optional.of(candidate),
+                announcesItself() ? Optional.of(self.advertiseUrl()) : Optional.empty()),
             replicaOptions,
             clock,
             observer);
     client.start();
+  }
+
+  /**
+   * Whether this replica sends its advertise URL on {@code POST /stream}, asking for PEERS frames:
+   * only with synchronous replication on (docs/SYNC.md, "Election step"), so {@code sync: none}
+   * changes nothing on the wire.
+   */
+  private boolean announcesItself() {
+    return sync != null
+        && sync.options().mode() != dev.replicafs.replication.sync.SyncOptions.Mode.NONE;
   }
 
   /** Stops streaming from the primary, if streaming; idempotent. */

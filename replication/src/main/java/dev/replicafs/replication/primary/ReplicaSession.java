@@ -25,6 +25,9 @@ public final class ReplicaSession {
   private final Predicate<String> filter;
   private final DirtySet dirty;
   private final java.util.function.BiConsumer<ReplicaSession, Ack> onAck;
+  private final Optional<String> advertiseUrl;
+  private final PeerDirectory directory;
+  private long announced = -1; // the sender thread's: directory version last sent
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   private final Map<String, Ack> acks = new HashMap<>();
@@ -38,8 +41,12 @@ public final class ReplicaSession {
       boolean candidate,
       Predicate<String> filter,
       DirtySet dirty,
-      java.util.function.BiConsumer<ReplicaSession, Ack> onAck) {
+      java.util.function.BiConsumer<ReplicaSession, Ack> onAck,
+      Optional<String> advertiseUrl,
+      PeerDirectory directory) {
     this.onAck = onAck;
+    this.advertiseUrl = advertiseUrl;
+    this.directory = directory;
     this.id = id;
     this.peer = peer;
     this.candidate = candidate;
@@ -60,6 +67,31 @@ public final class ReplicaSession {
   /** Whether the replica said it may take the lease (true when it did not say). */
   public boolean candidate() {
     return candidate;
+  }
+
+  /**
+   * The replica's advertise URL, sent on {@code POST /stream}; its presence also says the replica
+   * reads PEERS frames (docs/PROTOCOL.md).
+   */
+  public Optional<String> advertiseUrl() {
+    return advertiseUrl;
+  }
+
+  /**
+   * For the sender: the PEERS frame to write now, when this replica reads them and the known
+   * replicas changed since the last one it was sent.
+   */
+  Optional<dev.replicafs.replication.stream.StreamFrame.Peers> peersToAnnounce() {
+    if (advertiseUrl.isEmpty()) {
+      return Optional.empty();
+    }
+    long now = System.nanoTime();
+    long v = directory.version(now);
+    if (v == announced) {
+      return Optional.empty();
+    }
+    announced = v;
+    return Optional.of(directory.snapshot(now));
   }
 
   /** Records an acknowledgement (the latest per database wins). */

@@ -44,6 +44,7 @@ public final class StreamHub implements PrimaryStreams {
   private volatile boolean driven;
   private volatile boolean serving;
   private volatile SessionListener listener = SessionListener.NONE;
+  private final PeerDirectory directory = new PeerDirectory();
 
   public StreamHub(Store store) {
     this.store = store;
@@ -57,10 +58,28 @@ public final class StreamHub implements PrimaryStreams {
   /** Registers a new stream from node {@code peer}. */
   public ReplicaSession open(
       long peer, boolean candidate, Predicate<String> filter, DirtySet dirty) {
+    return open(peer, candidate, Optional.empty(), filter, dirty);
+  }
+
+  /**
+   * Registers a new stream from node {@code peer}; {@code advertiseUrl} is the replica's node API
+   * URL when it sent one (then it also reads PEERS frames), and every open stream that reads them
+   * is woken to announce the changed set of known replicas.
+   */
+  public ReplicaSession open(
+      long peer,
+      boolean candidate,
+      Optional<String> advertiseUrl,
+      Predicate<String> filter,
+      DirtySet dirty) {
     String id = HexFormat.of().withUpperCase().toHexDigits(random.nextLong());
-    ReplicaSession s = new ReplicaSession(id, peer, candidate, filter, dirty, this::acked);
+    ReplicaSession s =
+        new ReplicaSession(
+            id, peer, candidate, filter, dirty, this::acked, advertiseUrl, directory);
     sessions.put(id, s);
+    directory.opened(peer, candidate, advertiseUrl);
     listener.opened(s);
+    sessions.values().forEach(ReplicaSession::wake);
     return s;
   }
 
@@ -68,7 +87,13 @@ public final class StreamHub implements PrimaryStreams {
   public void closed(ReplicaSession session) {
     session.end();
     sessions.remove(session.id(), session);
+    directory.ended(session.peer(), System.nanoTime());
     listener.ended(session);
+  }
+
+  /** The replicas this primary knows (the PEERS announcement). */
+  public PeerDirectory peers() {
+    return directory;
   }
 
   /** Sets the one listener of stream life and acknowledgements (synchronous replication). */

@@ -34,19 +34,20 @@ import org.slf4j.LoggerFactory;
  * <pre>
  *   preamble
  *   catch-up: for each db in (replica's map ∪ local dbs) ∩ filter: LTX frames until caught up
- *   READY, HEARTBEAT
+ *   READY, PEERS (if the replica reads it), HEARTBEAT
  *   loop: wait ≤ heartbeat for the dirty set
- *         empty → HEARTBEAT;  else → catch up each dirty db
+ *         catch up each dirty db; PEERS if the known replicas changed;
+ *         nothing sent → HEARTBEAT
  *   END (the primary stopped being primary, or the feed closed)
  * </pre>
  *
  * For each database the sender remembers the position it last sent (initially the replica's) and
  * picks the next file: the replica ahead of the primary, or at the same TXID with another checksum
- * (a diverged old primary), or unknown, or needing a file retention removed, or whose next file
- * does not continue its checksum, gets a snapshot (streamed by {@link Db#writeSnapshot}, never held
- * in memory); otherwise the single-transaction file {@code <txid+1>-<txid+1>.ltx}, verified
- * completely before it is sent. An I/O error aborts the stream without END so the replica sees a
- * cut and reconnects.
+ * (a diverged old primary), or needing a file retention removed, or whose next file does not
+ * continue its checksum, gets a snapshot (streamed by {@link Db#writeSnapshot}, never held in
+ * memory); otherwise (a replica at TXID 0 included) the single-transaction file {@code
+ * <txid+1>-<txid+1>.ltx}, verified completely before it is sent. An I/O error aborts the stream
+ * without END so the replica sees a cut and reconnects.
  */
 public final class StreamSender {
   private static final Logger log = LoggerFactory.getLogger(StreamSender.class);
@@ -116,6 +117,7 @@ public final class StreamSender {
       }
     }
     out.write(new StreamFrame.Ready());
+    announcePeers();
     out.write(new StreamFrame.Heartbeat(clock.millis()));
     out.flush();
     log.info("replica caught up: peer={} dbs={}", peer, initial.size());
@@ -134,13 +136,24 @@ public final class StreamSender {
         log.info("handoff sent: peer={}", peer);
         return;
       }
-      if (names.isEmpty()) {
+      boolean announced = announcePeers();
+      if (names.isEmpty() && !announced) {
         out.write(new StreamFrame.Heartbeat(clock.millis()));
       }
       out.flush();
     }
     out.write(new StreamFrame.End());
     out.flush();
+  }
+
+  /** Writes PEERS when the known replicas changed and the replica reads it; returns whether. */
+  private boolean announcePeers() throws IOException {
+    Optional<StreamFrame.Peers> peers = session.peersToAnnounce();
+    if (peers.isPresent()) {
+      out.write(peers.get());
+      log.debug("peers announced: peer={} known={}", peer, peers.get().known());
+    }
+    return peers.isPresent();
   }
 
   private void sync(String name) throws IOException {
@@ -174,7 +187,11 @@ public final class StreamSender {
             at,
             cur);
         snapshot(db);
-      } else if (at.txid() == 0 || !sendNext(db, at)) {
+      } else if ((at.txid() == 0 && cur.txid() != 1) || !sendNext(db, at)) {
+        // a replica at TXID 0 of a database at TXID 1 (a new one) gets file 1-1: it holds every
+        // page (its MinTXID is 1, so it applies as a snapshot) and, unlike a snapshot, needs no
+        // read lock, which the first commit of a new database holds while it waits, with
+        // synchronous replication in a rollback-journal mode, for this replica (docs/SYNC.md)
         snapshot(db);
       }
     }

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  *   ┌──────────► connect: POST /stream with the position map (filtered by lease.databases)
  *   │               check the cluster ID (adopt when this node has none, refuse a different one)
  *   │            read frames: LTX → {@link LtxFrameApplier}; READY → ready; HEARTBEAT → lag;
- *   │                         HANDOFF → observer, end; END → end
+ *   │                         PEERS → observer; HANDOFF → observer, end; END → end
  *   └── backoff ◄─ any error, END, or no byte for idleTimeout (watchdog closes the stream)
  * </pre>
  *
@@ -175,6 +175,8 @@ public final class ReplicaClient implements AutoCloseable {
             acks.updateAll(store, options::wants);
           }
           observer.ready();
+        } else if (f instanceof StreamFrame.Peers peers) {
+          observer.peers(peers);
         } else if (f instanceof StreamFrame.Handoff h) {
           observer.handoff(h.token());
           return reachedReady;

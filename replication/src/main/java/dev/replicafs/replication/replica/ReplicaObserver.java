@@ -19,4 +19,7 @@ public interface ReplicaObserver {
 
   /** The primary handed its lease to this node; acquire it with {@code token}. */
   default void handoff(String token) {}
+
+  /** The primary announced the replicas it knows (PEERS, synchronous replication only). */
+  default void peers(dev.replicafs.replication.stream.StreamFrame.Peers peers) {}
 }

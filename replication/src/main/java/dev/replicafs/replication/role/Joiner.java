@@ -18,9 +18,10 @@ import org.slf4j.LoggerFactory;
 /**
  * One pass of the JOINING state (LiteFS {@code monitorLease} steps 1–3): check the cluster ID (not
  * again before a takeover when this process already confirmed it), take over a handed-off lease,
- * else read the primary and acquire when eligible. Never blocks longer than one bounded lease call
- * per step; waiting is the caller's. Logs each kind of failure once per episode (until a pass
- * succeeds), not once per retry.
+ * else read the primary and acquire when eligible and the {@link ElectionStep} allows (synchronous
+ * replication; skipped once after {@code POST /promote}). Never blocks longer than one bounded
+ * lease call or election step per step; waiting is the caller's. Logs each kind of failure once per
+ * episode (until a pass succeeds), not once per retry.
  */
 final class Joiner {
   private static final Logger LOG = LoggerFactory.getLogger(Joiner.class);
@@ -52,11 +53,22 @@ final class Joiner {
   private final PrimaryInfo self;
   private String loggedEpisode;
   private Optional<String> handoffToken = Optional.empty();
+  private final ElectionStep election;
+  private boolean skipElection;
 
-  Joiner(Leaser leaser, ClusterIdentity identity, PrimaryInfo self) {
+  Joiner(Leaser leaser, ClusterIdentity identity, PrimaryInfo self, ElectionStep election) {
     this.leaser = leaser;
     this.identity = identity;
     this.self = self;
+    this.election = election;
+  }
+
+  /**
+   * {@code POST /promote} while no primary is known: the next acquire skips the election step (the
+   * operator's override, docs/SYNC.md); logged when it happens.
+   */
+  void promoteRequested() {
+    skipElection = true;
   }
 
   /**
@@ -97,6 +109,11 @@ final class Joiner {
               "no primary",
               Optional.empty());
         }
+        Optional<String> refused = electionRefusal();
+        if (refused.isPresent()) {
+          String reason = "election step refused: " + refused.get();
+          return waiting(reason + ", retrying", reason, Optional.empty());
+        }
         try {
           return succeeded(new Outcome.Acquired(leaser.acquire()));
         } catch (PrimaryExistsException lost) {
@@ -109,6 +126,7 @@ final class Joiner {
             "key names this node",
             Optional.of(primary));
       }
+      skipElection = false; // a promotion now goes through the primary (handoff)
       return succeeded(new Outcome.Follow(primary));
     } catch (ClusterIdMismatchException e) {
       logOnce("refused", e.getMessage(), true);
@@ -130,6 +148,21 @@ final class Joiner {
           "cannot read or write the cluster id file, retrying: error=" + e,
           "cluster id file unreadable",
           Optional.empty());
+    }
+  }
+
+  /** The election step's refusal, unless a promotion overrides it (logged, once). */
+  private Optional<String> electionRefusal() {
+    if (skipElection) {
+      skipElection = false;
+      LOG.warn("promote requested: acquiring without asking the election step (docs/SYNC.md)");
+      return Optional.empty();
+    }
+    try {
+      return election.refusal();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.of("interrupted");
     }
   }
 

@@ -111,7 +111,7 @@ public final class RoleMachine implements AutoCloseable {
     this.self = new PrimaryInfo(leaser.hostname(), leaser.advertiseUrl());
     this.fence = new WriteFence(Objects.requireNonNull(store, "store"));
     this.identity = new ClusterIdentity(leaser, store, new SecureRandom());
-    this.joiner = new Joiner(leaser, identity, self);
+    this.joiner = new Joiner(leaser, identity, self, ports.election());
     this.watcher = new PrimaryWatcher(leaser, () -> belief, this::post, options.reconnectDelay());
     this.owner = new Thread(this::run, "replicafs-role");
     this.owner.setDaemon(true);
@@ -332,7 +332,7 @@ public final class RoleMachine implements AutoCloseable {
                     "this node is not a candidate (lease.candidate: false) and cannot be promoted"));
       } else {
         promoteWaiters.add(promote.done());
-        primary.ifPresent(this::requestPromotion);
+        primary.ifPresentOrElse(this::requestPromotion, joiner::promoteRequested);
       }
     } else if (input instanceof RoleInput.PromoteFailed failed) {
       promoteWaiters.forEach(f -> f.completeExceptionally(failed.cause()));

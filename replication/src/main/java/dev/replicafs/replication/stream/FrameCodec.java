@@ -28,6 +28,9 @@ final class FrameCodec {
           .put(token)
           .array();
     }
+    if (frame instanceof StreamFrame.Peers p) {
+      return peers(p);
+    }
     if (frame instanceof StreamFrame.Heartbeat hb) {
       return ByteBuffer.allocate(8).putLong(hb.primaryTimeMillis()).array();
     }
@@ -44,6 +47,7 @@ final class FrameCodec {
             case 3 -> new StreamFrame.End();
             case 4 -> new StreamFrame.Handoff(readString(buf));
             case 5 -> new StreamFrame.Heartbeat(readLong(buf));
+            case 6 -> readPeers(buf);
             default ->
                 throw new StreamProtocolException(
                     Kind.UNKNOWN_TYPE, "unknown stream frame type " + type);
@@ -55,6 +59,49 @@ final class FrameCodec {
     } catch (IllegalArgumentException e) {
       throw bad("frame type " + type + ": " + e.getMessage());
     }
+  }
+
+  /** {@code known u16, count u16, count × (nodeId u64, flags u8 (bit 0 candidate), url)}. */
+  private static byte[] peers(StreamFrame.Peers p) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    ByteBuffer head = ByteBuffer.allocate(4).putShort((short) p.known());
+    head.putShort((short) p.peers().size());
+    out.writeBytes(head.array());
+    for (StreamFrame.Peer peer : p.peers()) {
+      byte[] url = peer.advertiseUrl().getBytes(StandardCharsets.UTF_8);
+      out.writeBytes(
+          ByteBuffer.allocate(8 + 1 + 2 + url.length)
+              .putLong(peer.nodeId())
+              .put((byte) (peer.candidate() ? 1 : 0))
+              .putShort((short) url.length)
+              .put(url)
+              .array());
+    }
+    return out.toByteArray();
+  }
+
+  private static StreamFrame.Peers readPeers(ByteBuffer buf) throws StreamProtocolException {
+    if (buf.remaining() < 4) {
+      throw bad("PEERS payload too short");
+    }
+    int known = Short.toUnsignedInt(buf.getShort());
+    int count = Short.toUnsignedInt(buf.getShort());
+    if (count > StreamFrame.Peers.MAX_PEERS) {
+      throw bad("PEERS frame lists " + count + " peers, more than " + StreamFrame.Peers.MAX_PEERS);
+    }
+    java.util.List<StreamFrame.Peer> peers = new java.util.ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      long id = readLong(buf);
+      if (!buf.hasRemaining()) {
+        throw bad("PEERS entry too short");
+      }
+      int flags = buf.get() & 0xff;
+      if ((flags & ~1) != 0) {
+        throw bad("PEERS entry has unknown flags " + flags);
+      }
+      peers.add(new StreamFrame.Peer(id, flags == 1, readString(buf)));
+    }
+    return new StreamFrame.Peers(known, peers);
   }
 
   private static String readString(ByteBuffer buf) throws StreamProtocolException {

@@ -62,4 +62,44 @@ public sealed interface StreamFrame {
       return 5;
     }
   }
+
+  /**
+   * The replicas this primary knows (docs/PROTOCOL.md, "PEERS"), sent only to a replica that asked
+   * for it ({@code ReplicaFS-Advertise-Url} on {@code POST /stream}): {@code known} is {@code k},
+   * every replica with an open stream or one that ended within 10 minutes; {@code peers} are those
+   * of them that gave an advertise URL (at most {@link #MAX_PEERS}).
+   */
+  record Peers(int known, java.util.List<Peer> peers) implements StreamFrame {
+    /** The most entries one frame carries. */
+    public static final int MAX_PEERS = 100;
+
+    public Peers {
+      peers = java.util.List.copyOf(peers);
+      if (known < 0 || known > 0xFFFF) {
+        throw new IllegalArgumentException("known replicas must be 0..65535: " + known);
+      }
+      if (peers.size() > MAX_PEERS) {
+        throw new IllegalArgumentException("at most " + MAX_PEERS + " peers per frame");
+      }
+    }
+
+    @Override
+    public int type() {
+      return 6;
+    }
+  }
+
+  /** One known replica: its node ID, whether it may take the lease, its node API URL. */
+  record Peer(long nodeId, boolean candidate, String advertiseUrl) {
+    /** The longest advertise URL, in UTF-8 bytes. */
+    public static final int MAX_URL = 512;
+
+    public Peer {
+      if (advertiseUrl == null
+          || advertiseUrl.isEmpty()
+          || advertiseUrl.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_URL) {
+        throw new IllegalArgumentException("advertise URL must be 1.." + MAX_URL + " bytes");
+      }
+    }
+  }
 }

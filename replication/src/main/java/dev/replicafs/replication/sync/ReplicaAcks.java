@@ -14,7 +14,8 @@ import java.util.TreeMap;
  */
 final class ReplicaAcks {
   /** A replica whose last stream ended this long ago stops counting for the quorum. */
-  static final long FORGET_AFTER_NANOS = 10L * 60 * 1_000_000_000L;
+  static final long FORGET_AFTER_NANOS =
+      dev.replicafs.replication.primary.PeerDirectory.FORGET_AFTER.toNanos();
 
   /** Recorded positions kept per database. */
   static final int HISTORY = 4096;

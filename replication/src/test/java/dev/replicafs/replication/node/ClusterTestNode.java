@@ -12,9 +12,13 @@ import dev.replicafs.replication.ltx.Pos;
 import dev.replicafs.replication.replica.ReplicaOptions;
 import dev.replicafs.replication.role.RoleOptions;
 import dev.replicafs.replication.role.RoleState;
+import dev.replicafs.replication.store.CommitGate;
 import dev.replicafs.replication.store.Db;
+import dev.replicafs.replication.store.DiskFileOps;
+import dev.replicafs.replication.store.FileOps;
 import dev.replicafs.replication.store.Store;
 import dev.replicafs.replication.store.StoreOptions;
+import dev.replicafs.replication.sync.SyncReplication;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -37,6 +41,7 @@ final class ClusterTestNode implements AutoCloseable {
   final Store store;
   final Leaser leaser;
   final ClusterNode node;
+  final int port;
 
   private ClusterTestNode(String name, long id, Path dir, Store store, Leaser leaser, int port) {
     this.name = name;
@@ -44,6 +49,7 @@ final class ClusterTestNode implements AutoCloseable {
     this.dir = dir;
     this.store = store;
     this.leaser = leaser;
+    this.port = port;
     ReplicaOptions replica =
         new ReplicaOptions(
             Duration.ofMillis(50), Duration.ofMillis(400), Duration.ofSeconds(3), Set.of());
@@ -66,12 +72,43 @@ final class ClusterTestNode implements AutoCloseable {
   static ClusterTestNode etcd(
       String endpoint, String key, Duration ttl, String name, long id, boolean candidate, Path dir)
       throws IOException {
-    int port = freePort();
+    return etcd(endpoint, key, ttl, name, id, candidate, dir, null, DiskFileOps.INSTANCE, 0);
+  }
+
+  /**
+   * {@link #etcd(String, String, Duration, String, long, boolean, Path)} with synchronous
+   * replication ({@code gate} is the store's commit gate and the node's, null for none) on {@code
+   * disk}, on {@code port} (0: a free one; a reopened node keeps its advertise URL with its port).
+   */
+  static ClusterTestNode etcd(
+      String endpoint,
+      String key,
+      Duration ttl,
+      String name,
+      long id,
+      boolean candidate,
+      Path dir,
+      SyncReplication gate,
+      FileOps disk,
+      int fixedPort)
+      throws IOException {
+    int port = fixedPort == 0 ? freePort() : fixedPort;
     EtcdConfig config =
         new EtcdConfig(
             List.of(endpoint), key, ttl, Duration.ofSeconds(1), null, null, null, null, null);
     Leaser leaser = new EtcdLeaser(config, info(name, port), candidate, MonotonicClock.system());
-    return new ClusterTestNode(name, id, dir, openStore(dir, id), leaser, port);
+    ClusterTestNode n =
+        new ClusterTestNode(
+            name,
+            id,
+            dir,
+            openStore(dir, id, gate == null ? CommitGate.NONE : gate, disk),
+            leaser,
+            port);
+    if (gate != null) {
+      n.node.sync(gate);
+    }
+    return n;
   }
 
   /** A node with a static lease: {@code primaryPort} is the primary's (maybe its own) port. */
@@ -94,8 +131,15 @@ final class ClusterTestNode implements AutoCloseable {
   }
 
   private static Store openStore(Path dir, long id) throws IOException {
+    return openStore(dir, id, CommitGate.NONE, DiskFileOps.INSTANCE);
+  }
+
+  private static Store openStore(Path dir, long id, CommitGate gate, FileOps disk)
+      throws IOException {
     Files.createDirectories(dir);
     return Store.builder(StoreOptions.defaults(dir).withNodeId(id))
+        .commitGate(gate)
+        .fileOps(disk)
         .checksumThreads(1)
         .fatalHandler(
             (db, what, cause) -> {

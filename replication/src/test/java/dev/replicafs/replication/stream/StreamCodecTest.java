@@ -170,4 +170,36 @@ class StreamCodecTest {
     r.next();
     assertThatThrownBy(r::next).isInstanceOf(IllegalStateException.class);
   }
+
+  @Test
+  void peersFrameRoundTripsAndRefusesUnknownFlags() throws IOException {
+    StreamFrame.Peers peers =
+        new StreamFrame.Peers(
+            3,
+            List.of(
+                new StreamFrame.Peer(0x8000000000000002L, true, "http://127.0.0.2:20202"),
+                new StreamFrame.Peer(3, false, "https://node-c.example:20202")));
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    StreamWriter w = new StreamWriter(bytes);
+    w.writePreamble();
+    w.write(peers);
+    w.write(new StreamFrame.End());
+    w.flush();
+    assertThat(readAll(bytes.toByteArray())).containsExactly(peers, new StreamFrame.End());
+
+    byte[] damaged = bytes.toByteArray();
+    int flags = 8 + 8 + 4 + 8; // preamble, frame header, known+count, first node ID
+    damaged[flags] = 2;
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    int length =
+        ((damaged[12] & 0xff) << 24)
+            | ((damaged[13] & 0xff) << 16)
+            | ((damaged[14] & 0xff) << 8)
+            | (damaged[15] & 0xff);
+    crc.update(damaged, 8, 8 + length);
+    java.nio.ByteBuffer.wrap(damaged, 16 + length, 4).putInt((int) crc.getValue());
+    assertThatThrownBy(() -> readAll(damaged))
+        .isInstanceOf(StreamProtocolException.class)
+        .hasMessageContaining("unknown flags");
+  }
 }
