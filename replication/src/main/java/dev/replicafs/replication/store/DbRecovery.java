@@ -72,7 +72,37 @@ final class DbRecovery {
   }
 
   private static LastFile readLast(Db db, LtxFileName name) throws IOException {
-    return read(db, name, db.ltx.path(name));
+    java.nio.file.Path path = db.ltx.path(name);
+    if (name.minTxid() == 1) {
+      LastFile ends = readEnds(db, name, path);
+      if (ends != null && ends.header().isSnapshot()) {
+        // Decoded only if the database turns out not to match it (see decide).
+        return ends;
+      }
+    }
+    return read(db, name, path);
+  }
+
+  /**
+   * The header and trailer of a file, without decoding its pages ({@code pages} is null), or null
+   * if they are not valid.
+   */
+  private static LastFile readEnds(Db db, LtxFileName name, java.nio.file.Path path)
+      throws IOException {
+    try (FileChannel ch =
+        db.ops.open("RECOVER:LTX_READ", path, java.nio.file.StandardOpenOption.READ)) {
+      long size = db.ops.size("RECOVER:LTX_SIZE", ch);
+      if (size < LtxHeader.SIZE + LtxTrailer.SIZE) {
+        return null;
+      }
+      byte[] head = new byte[LtxHeader.SIZE];
+      byte[] tail = new byte[LtxTrailer.SIZE];
+      db.ops.read("RECOVER:LTX_READ", ch, java.nio.ByteBuffer.wrap(head), 0);
+      db.ops.read("RECOVER:LTX_READ", ch, java.nio.ByteBuffer.wrap(tail), size - tail.length);
+      return new LastFile(name, LtxHeader.decode(head, 0, false), LtxTrailer.decode(tail, 0), null);
+    } catch (LtxFormatException e) {
+      return null;
+    }
   }
 
   private static LastFile read(Db db, LtxFileName name, java.nio.file.Path path)
@@ -153,6 +183,13 @@ final class DbRecovery {
         db.restorePos(new Pos(last.header().maxTxid(), post), last.header().timestamp());
         return;
       }
+      if (last.pages() == null) {
+        // A snapshot read without its pages does not match: decode it to tell a corrupt file.
+        last = read(db, lastName, db.ltx.path(lastName));
+      }
+    }
+    if (last != null) {
+      long post = last.trailer().postApplyChecksum();
       if (!last.header().isSnapshot() && value == last.header().preApplyChecksum()) {
         // A commit named the file, then the crash left a hot journal that rolled it back.
         db.restorePos(new Pos(last.header().minTxid() - 1, value), 0);
@@ -177,41 +214,126 @@ final class DbRecovery {
   }
 
   /**
-   * Finishes an apply that a crash interrupted: its verified file is still {@code .pending} and
-   * continues the last named file (or is a snapshot). Only that file's pages were being written, so
-   * writing them again and truncating gives its post-apply state.
+   * Finishes an apply that a crash interrupted (docs/ARCHITECTURE.md, "Apply (replica)"): its
+   * verified files are still {@code .pending}. Those that continue the last named file (or start
+   * with a snapshot) are replayed in order, the database fsynced once, and named; if the database
+   * already has the last one's post-apply checksum (the group's database fsync happened) they are
+   * named without replaying, so a pending snapshot is not decoded. A pending file at or below the
+   * last named TXID whose final name is missing lost its rename while a later one survived: it is
+   * named. Everything else pending is deleted.
    */
   private static boolean finishPendingApply(Db db, LastFile last) throws IOException {
     List<LtxFileName> pending = db.ltx.pending();
-    boolean done = false;
-    for (int i = pending.size() - 1; i >= 0; i--) {
-      LtxFileName name = pending.get(i);
+    if (pending.isEmpty()) {
+      return false;
+    }
+    List<LastFile> chain = new java.util.ArrayList<>();
+    boolean named = false;
+    for (LtxFileName name : pending) {
       java.nio.file.Path path = db.ltx.pendingPath(name);
-      LastFile p = done ? null : read(db, name, path);
+      if (last != null
+          && Long.compareUnsigned(name.maxTxid(), last.header().maxTxid()) <= 0
+          && name.minTxid() != 1) {
+        if (!db.ops.exists("RECOVER:LTX_EXISTS", db.ltx.path(name))
+            && read(db, name, path) != null) {
+          db.ops.move("RECOVER:LTX_RENAME", path, db.ltx.path(name));
+          named = true;
+          log.info("named an applied file whose rename was lost: db={} file={}", db.name, name);
+        } else {
+          db.ops.deleteIfExists("RECOVER:LTX_DELETE_PENDING", path);
+        }
+        continue;
+      }
+      LastFile p = readEnds(db, name, path);
+      LastFile prev = chain.isEmpty() ? last : chain.get(chain.size() - 1);
       boolean continues =
           p != null
               && (p.header().isSnapshot()
-                  || last != null
-                      && p.header().minTxid() == last.header().maxTxid() + 1
-                      && p.header().preApplyChecksum() == last.trailer().postApplyChecksum());
-      if (continues && replay(db, p, path)) {
-        db.ltx.install("RECOVER", path, name);
-        if (p.header().isSnapshot()) {
-          db.ltx.deleteAllExcept("RECOVER:LTX_DELETE", name);
-        }
-        log.info("finished an interrupted apply: db={} file={}", db.name, name);
-        done = true;
+                  ? chain.isEmpty()
+                  : prev != null
+                      && p.header().minTxid() == prev.header().maxTxid() + 1
+                      && p.header().preApplyChecksum() == prev.trailer().postApplyChecksum());
+      if (continues) {
+        chain.add(p);
       } else {
         db.ops.deleteIfExists("RECOVER:LTX_DELETE_PENDING", path);
       }
     }
-    return done;
+    if (named) {
+      db.ops.syncDirectory("RECOVER:LTX_FSYNC_DIR", db.ltx.dir());
+    }
+    if (chain.isEmpty()) {
+      return false;
+    }
+    LastFile end = chain.get(chain.size() - 1);
+    boolean done =
+        db.checksums.value() == end.trailer().postApplyChecksum()
+            && db.checksums.count() == end.header().commit();
+    if (!done) {
+      done = replayChain(db, chain);
+    }
+    for (LastFile f : chain) {
+      java.nio.file.Path path = db.ltx.pendingPath(f.name());
+      if (done) {
+        db.ops.move("RECOVER:LTX_RENAME", path, db.ltx.path(f.name()));
+      } else {
+        db.ops.deleteIfExists("RECOVER:LTX_DELETE_PENDING", path);
+      }
+    }
+    db.ops.syncDirectory("RECOVER:LTX_FSYNC_DIR", db.ltx.dir());
+    if (!done) {
+      return false;
+    }
+    if (chain.get(0).header().isSnapshot()) {
+      java.util.Set<LtxFileName> keep = new java.util.HashSet<>();
+      chain.forEach(f -> keep.add(f.name()));
+      for (LtxFileName n : db.ltx.list()) {
+        if (!keep.contains(n)) {
+          db.ops.deleteIfExists("RECOVER:LTX_DELETE", db.ltx.path(n));
+        }
+      }
+    }
+    db.restorePos(
+        new Pos(end.header().maxTxid(), end.trailer().postApplyChecksum()),
+        end.header().timestamp());
+    log.info("finished an interrupted apply: db={} files={}", db.name, chain.size());
+    return true;
+  }
+
+  /**
+   * Writes the pages of each pending file in order and fsyncs the database once; true if that gives
+   * the last file's post-apply checksum. Every file of the chain was decoded again here.
+   */
+  private static boolean replayChain(Db db, List<LastFile> ends) throws IOException {
+    PageChecksums sums = db.checksums;
+    LtxHeader h = null;
+    for (LastFile e : ends) {
+      java.nio.file.Path path = db.ltx.pendingPath(e.name());
+      LastFile f = read(db, e.name(), path);
+      if (f == null) {
+        return false;
+      }
+      h = f.header();
+      LtxApplier.writePages(db, path, "RECOVER", false);
+      if (h.isSnapshot() || sums.pageSize() == 0) {
+        sums = new PageChecksums(h.pageSize());
+      }
+      sums.apply(f.pages(), h.commit());
+    }
+    db.checksums = h.commit() == 0 ? new PageChecksums(0) : sums;
+    FileChannel dbFile = db.files.channel(FileKind.DATABASE);
+    if (dbFile != null) {
+      db.ops.force("RECOVER:DB_FSYNC", dbFile);
+    }
+    DatabaseHeader dh = db.readHeader("RECOVER:DB_READ_HEADER");
+    db.walMode = dh != null && dh.isWal();
+    return db.checksums.value() == ends.get(ends.size() - 1).trailer().postApplyChecksum();
   }
 
   /** Writes a file's pages into the database; true if that gives its post-apply checksum. */
   private static boolean replay(Db db, LastFile file, java.nio.file.Path path) throws IOException {
     LtxHeader h = file.header();
-    LtxApplier.writePages(db, path, "RECOVER");
+    LtxApplier.writePages(db, path, "RECOVER", true);
     PageChecksums sums =
         h.isSnapshot() || db.checksums.pageSize() == 0
             ? new PageChecksums(h.pageSize())

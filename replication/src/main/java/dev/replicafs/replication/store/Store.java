@@ -1,6 +1,7 @@
 package dev.replicafs.replication.store;
 
 import dev.replicafs.replication.ltx.LtxHeader;
+import dev.replicafs.replication.ltx.Pos;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -222,6 +223,71 @@ public final class Store implements AutoCloseable {
       invalidator.invalidateEntry(name);
     }
     return db;
+  }
+
+  /**
+   * Receives the first LTX file of a database this store does not have yet (a replica, when the
+   * primary's stream names a new one): it is spooled and verified (a snapshot straight into a
+   * temporary database) in the database's directory, but the database is registered only by {@link
+   * #applyNew}, so a broken or corrupt stream leaves nothing behind (the directory is removed). For
+   * a database that exists this is {@link Db#receive}.
+   */
+  public ReceivedLtx receiveNew(String name, java.io.InputStream ltxFile) throws IOException {
+    DatabaseName.validate(name);
+    Db db;
+    Path dir = options.dataDir().resolve("dbs").resolve(name);
+    boolean fresh;
+    synchronized (this) {
+      checkOpen();
+      Db existing = dbs.get(name);
+      if (existing != null) {
+        return existing.receive(ltxFile);
+      }
+      fresh = !ops.exists("CREATE:EXISTS", dir);
+      ops.createDirectories("CREATE:MKDIR", dir);
+      db = new Db(name, dir, this, ops);
+    }
+    try {
+      return db.receive(ltxFile);
+    } catch (IOException | RuntimeException e) {
+      if (fresh) {
+        removeEmptyDirectory(dir.resolve("ltx"));
+        removeEmptyDirectory(dir);
+      }
+      throw e;
+    }
+  }
+
+  private void removeEmptyDirectory(Path dir) {
+    try {
+      ops.deleteIfExists("CREATE:CLEANUP", dir);
+    } catch (IOException notEmpty) {
+      log.debug("left directory in place: dir={} reason={}", dir, notEmpty.toString());
+    }
+  }
+
+  /**
+   * Registers the database a {@link #receiveNew} file belongs to and applies the file; the mount
+   * shows the database once it has its content.
+   */
+  public Pos applyNew(ReceivedLtx file) throws IOException {
+    Db db = file.db();
+    boolean added;
+    synchronized (this) {
+      checkOpen();
+      Db existing = dbs.putIfAbsent(db.name(), db);
+      if (existing != null && existing != db) {
+        file.close();
+        throw new StoreException(
+            "db=" + db.name() + " appeared while its first ltx file was received; retry");
+      }
+      added = existing == null;
+    }
+    List<Pos> p = db.apply(List.of(file));
+    if (added) {
+      invalidator.invalidateEntry(db.name());
+    }
+    return p.get(p.size() - 1);
   }
 
   /**
