@@ -58,6 +58,7 @@ final class DbRecovery {
         db.files.delete(FileKind.SHM, "RECOVER:DELETE_SHM");
       }
       JournalRollback.rollback(db);
+      deleteFilesASnapshotReplaced(db);
       Optional<LtxFileName> lastName = db.ltx.last();
       LastFile last = lastName.isPresent() ? readLast(db, lastName.get()) : null;
       long walCommit = WalRecovery.reconcile(db, last == null ? null : last.header());
@@ -68,6 +69,31 @@ final class DbRecovery {
       decide(db, lastName.orElse(null), last);
     } finally {
       db.mu.unlock();
+    }
+  }
+
+  /**
+   * A named snapshot replaces the history before it; an apply deletes the older files right after
+   * naming it, and a crash in between leaves them: delete every file that ends at or before the
+   * newest snapshot.
+   */
+  private static void deleteFilesASnapshotReplaced(Db db) throws IOException {
+    List<LtxFileName> files = db.ltx.list();
+    LtxFileName snapshot = null;
+    for (LtxFileName n : files) {
+      if (n.minTxid() == 1
+          && (snapshot == null || Long.compareUnsigned(n.maxTxid(), snapshot.maxTxid()) > 0)) {
+        snapshot = n;
+      }
+    }
+    if (snapshot == null) {
+      return;
+    }
+    for (LtxFileName n : files) {
+      if (!n.equals(snapshot) && Long.compareUnsigned(n.maxTxid(), snapshot.maxTxid()) <= 0) {
+        db.ops.deleteIfExists("RECOVER:LTX_DELETE", db.ltx.path(n));
+        log.info("deleted an ltx file a snapshot replaced: db={} file={}", db.name, n);
+      }
     }
   }
 
