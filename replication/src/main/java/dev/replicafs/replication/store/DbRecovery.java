@@ -327,20 +327,25 @@ final class DbRecovery {
   }
 
   /**
-   * Writes the pages of each pending file in order and fsyncs the database once; true if that gives
-   * the last file's post-apply checksum. Every file of the chain was decoded again here.
+   * Decodes every pending file of the chain first (a group's pending names can be durable before
+   * their content while the database is still untouched: a file that does not decode ends the
+   * chain), then writes their pages in order and fsyncs the database once; true if that gives the
+   * last file's post-apply checksum.
    */
   private static boolean replayChain(Db db, List<LastFile> ends) throws IOException {
-    PageChecksums sums = db.checksums;
-    LtxHeader h = null;
+    List<LastFile> files = new java.util.ArrayList<>();
     for (LastFile e : ends) {
-      java.nio.file.Path path = db.ltx.pendingPath(e.name());
-      LastFile f = read(db, e.name(), path);
-      if (f == null) {
+      LastFile f = read(db, e.name(), db.ltx.pendingPath(e.name()));
+      if (f == null || f.trailer().postApplyChecksum() != e.trailer().postApplyChecksum()) {
         return false;
       }
+      files.add(f);
+    }
+    PageChecksums sums = db.checksums;
+    LtxHeader h = null;
+    for (LastFile f : files) {
       h = f.header();
-      LtxApplier.writePages(db, path, "RECOVER", false);
+      LtxApplier.writePages(db, db.ltx.pendingPath(f.name()), "RECOVER", false);
       if (h.isSnapshot() || sums.pageSize() == 0) {
         sums = new PageChecksums(h.pageSize());
       }

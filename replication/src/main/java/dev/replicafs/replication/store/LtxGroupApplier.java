@@ -8,7 +8,6 @@ import dev.replicafs.replication.store.LtxApplier.Verified;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,8 +17,8 @@ import java.util.List;
  *
  * <pre>
  *   check all (continuity, post-apply checksums)      nothing changed yet
- *   fsync each spool file, rename to .pending          APPLY:LTX_FSYNC, LTX_PENDING_RENAME
- *   one fsync of ltx/                                  APPLY:LTX_FSYNC_DIR   (group durable)
+ *   rename each spool file to .pending                 APPLY:LTX_PENDING_RENAME
+ *   fsync them and ltx/ together (ConcurrentSync)      APPLY:LTX_FSYNC, LTX_FSYNC_DIR  (durable)
  *   write each file's pages, one database fsync       APPLY:DB_WRITE..., DB_FSYNC
  *   per file: final name (no dir fsync), position     APPLY:LTX_RENAME
  * </pre>
@@ -125,23 +124,23 @@ final class LtxGroupApplier {
   }
 
   /**
-   * fsyncs each spool file, renames it to its pending name and fsyncs the directory once. On
-   * failure the pending names are removed again (the database is unchanged).
+   * Renames each spool file to its pending name, then fsyncs them and the directory together
+   * ({@link ConcurrentSync}: one journal commit for the group on ext4/XFS). A pending name may be
+   * durable before its content only while the database is untouched; recovery deletes a pending
+   * file that does not decode. On failure the pending names are removed again (the database is
+   * unchanged).
    */
   static List<Path> makeDurable(Db db, List<Verified> files) throws IOException {
     List<Path> pending = new ArrayList<>();
     try {
       for (Verified v : files) {
-        try (FileChannel ch = db.ops.open("APPLY:LTX_OPEN", v.tmp(), StandardOpenOption.WRITE)) {
-          db.ops.force("APPLY:LTX_FSYNC", ch);
-        }
-      }
-      for (Verified v : files) {
         Path p = db.ltx.pendingPath(LtxFileName.of(v.header()));
         db.ops.move("APPLY:LTX_PENDING_RENAME", v.tmp(), p);
         pending.add(p);
       }
-      db.ops.syncDirectory("APPLY:LTX_FSYNC_DIR", db.ltx.dir());
+      db.store
+          .concurrentSync()
+          .syncAll("APPLY:LTX_FSYNC", pending, "APPLY:LTX_FSYNC_DIR", db.ltx.dir());
       return pending;
     } catch (IOException | RuntimeException e) {
       for (Path p : pending) {

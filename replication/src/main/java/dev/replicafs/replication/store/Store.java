@@ -47,6 +47,7 @@ public final class Store implements AutoCloseable {
   private final CommitGate commitGate;
   private final ExecutorService checksumPool;
   private final int checksumThreads;
+  private final ConcurrentSync concurrentSync;
   private final ClusterIdFile clusterIdFile;
   private final TreeMap<String, Db> dbs = new TreeMap<>();
   private final List<PositionListener> listeners = new CopyOnWriteArrayList<>();
@@ -71,6 +72,7 @@ public final class Store implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
+    this.concurrentSync = new ConcurrentSync(ops, b.syncThreads);
     this.clusterIdFile = new ClusterIdFile(options.dataDir(), ops);
   }
 
@@ -353,6 +355,7 @@ public final class Store implements AutoCloseable {
       }
     } finally {
       checksumPool.shutdownNow();
+      concurrentSync.close();
     }
   }
 
@@ -372,6 +375,10 @@ public final class Store implements AutoCloseable {
 
   CommitGate commitGate() {
     return commitGate;
+  }
+
+  ConcurrentSync concurrentSync() {
+    return concurrentSync;
   }
 
   ExecutorService checksumPool() {
@@ -427,6 +434,7 @@ public final class Store implements AutoCloseable {
         };
     private CommitGate commitGate = CommitGate.NONE;
     private int checksumThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
+    private int syncThreads = 8;
     private boolean primary;
 
     private Builder(StoreOptions options) {
@@ -460,6 +468,18 @@ public final class Store implements AutoCloseable {
     }
 
     /** Threads computing checksums at open (default: one per core). */
+    /**
+     * Threads that fsync a replica's received files together (default 8; see {@link
+     * ConcurrentSync}).
+     */
+    public Builder syncThreads(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("sync threads must be >= 1: " + n);
+      }
+      this.syncThreads = n;
+      return this;
+    }
+
     public Builder checksumThreads(int n) {
       if (n < 1) {
         throw new IllegalArgumentException("checksum threads must be >= 1: " + n);
