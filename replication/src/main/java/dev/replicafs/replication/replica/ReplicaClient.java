@@ -41,6 +41,9 @@ import org.slf4j.LoggerFactory;
 public final class ReplicaClient implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ReplicaClient.class);
 
+  /** Bytes of the stream read ahead of the replica ({@link ReadAheadInputStream}). */
+  private static final int READ_AHEAD = 8 << 20;
+
   private final Store store;
   private final NodeClient primary;
   private final ReplicaOptions options;
@@ -145,6 +148,7 @@ public final class ReplicaClient implements AutoCloseable {
     boolean reachedReady = false;
     AckSender acks = null;
     ApplyBatch batch = null;
+    ReadAheadInputStream ahead = null;
     try {
       checkCluster(local, res.clusterId());
       observer.connected(res.nodeId());
@@ -164,7 +168,8 @@ public final class ReplicaClient implements AutoCloseable {
                   ackTo.update(db, pos);
                 }
               });
-      BufferedInputStream buffered = new BufferedInputStream(in, 1 << 16);
+      ahead = new ReadAheadInputStream(in, READ_AHEAD);
+      BufferedInputStream buffered = new BufferedInputStream(ahead, 1 << 16);
       StreamReader reader = new StreamReader(buffered);
       reader.readPreamble();
       while (!closed) {
@@ -194,8 +199,9 @@ public final class ReplicaClient implements AutoCloseable {
             return reachedReady;
           }
         }
-        // Apply what was received once nothing more is already waiting: frames that arrived
-        // while the previous group was applied form the next group.
+        // Apply what was received once nothing more is already waiting (the read-ahead counts
+        // exactly what arrived): frames that arrived while the previous group was applied form
+        // the next group.
         if (!batch.isEmpty() && (batch.isFull() || buffered.available() == 0)) {
           batch.flush();
         }
@@ -213,6 +219,9 @@ public final class ReplicaClient implements AutoCloseable {
         acks.close();
       }
       watchdog.watch(null);
+      if (ahead != null) {
+        ahead.close();
+      }
       in.close();
     }
   }

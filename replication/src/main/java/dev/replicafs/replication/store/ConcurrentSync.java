@@ -101,6 +101,70 @@ final class ConcurrentSync implements AutoCloseable {
     }
   }
 
+  /**
+   * Starts writing a large file back while it is still being written: after every {@link
+   * Writeback#STEP} bytes it fsyncs the channel from the pool (at most one fsync in flight per
+   * file), so the disk works while the replica receives and decodes instead of taking the whole
+   * file at the final fsync. The early fsyncs promise nothing; the caller's own final fsync is
+   * still the durability point.
+   */
+  Writeback writeback(String label, FileChannel ch) {
+    return new Writeback(label, ch);
+  }
+
+  /** Background fsyncs of one file being written; see {@link #writeback}. Not thread-safe. */
+  final class Writeback {
+    static final long STEP = 32L << 20;
+    private final String label;
+    private final FileChannel ch;
+    private long since;
+    private Future<?> running;
+
+    private Writeback(String label, FileChannel ch) {
+      this.label = label;
+      this.ch = ch;
+    }
+
+    /** Records {@code n} more bytes written. */
+    void wrote(long n) throws IOException {
+      since += n;
+      if (since < STEP || (running != null && !running.isDone())) {
+        return;
+      }
+      finish();
+      since = 0;
+      running =
+          pool.submit(
+              () -> {
+                ops.force(label, ch);
+                return null;
+              });
+    }
+
+    /** Waits for the fsync in flight, if any; throws its failure. */
+    void finish() throws IOException {
+      Future<?> r = running;
+      running = null;
+      if (r == null) {
+        return;
+      }
+      try {
+        r.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted while a writeback fsync ran");
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof IOException io) {
+          throw io;
+        }
+        if (e.getCause() instanceof RuntimeException re) {
+          throw re;
+        }
+        throw (Error) e.getCause();
+      }
+    }
+  }
+
   private void force(String label, Path file) throws IOException {
     try (FileChannel ch = ops.open(label, file, StandardOpenOption.WRITE)) {
       ops.force(label, ch);

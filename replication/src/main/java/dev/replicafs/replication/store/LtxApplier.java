@@ -72,7 +72,10 @@ final class LtxApplier {
               StandardOpenOption.CREATE,
               StandardOpenOption.WRITE,
               StandardOpenOption.TRUNCATE_EXISTING)) {
-        LabelledOutputStream file = new LabelledOutputStream(db.ops, "APPLY:LTX_WRITE", ch);
+        ConcurrentSync.Writeback writeback =
+            db.store.concurrentSync().writeback("APPLY:LTX_WRITEBACK", ch);
+        LabelledOutputStream file =
+            new LabelledOutputStream(db.ops, "APPLY:LTX_WRITE", ch).writeback(writeback);
         BufferedOutputStream spool = new BufferedOutputStream(file, 1 << 16);
         InputStream tee = new TeeInputStream(in, spool);
         LtxDecoder dec;
@@ -92,6 +95,7 @@ final class LtxApplier {
         }
         tee.transferTo(OutputStream.nullOutputStream());
         spool.flush();
+        writeback.finish();
         return new Verified(tmp, file.position(), dec.header(), trailer, pages, image);
       }
     } catch (IOException | RuntimeException e) {

@@ -53,6 +53,23 @@ public final class ReceivedLtx implements AutoCloseable {
     return verified;
   }
 
+  /**
+   * Moves the received file (and its temporary database) into {@code target}'s directories and
+   * returns it as {@code target}'s; this one is then empty. Used by {@link Store#applyNew}.
+   */
+  ReceivedLtx moveTo(Db target) throws IOException {
+    LtxApplier.Verified v = take(db);
+    target.ops.createDirectories("APPLY:LTX_MKDIR", target.ltx.dir());
+    java.nio.file.Path tmp = target.ltx.dir().resolve(v.tmp().getFileName());
+    target.ops.move("APPLY:LTX_MOVE", v.tmp(), tmp);
+    SnapshotImage image = v.image();
+    if (image != null) {
+      image = image.moveTo(target);
+    }
+    return new ReceivedLtx(
+        target, new LtxApplier.Verified(tmp, v.size(), v.header(), v.trailer(), v.pages(), image));
+  }
+
   @Override
   public void close() throws IOException {
     if (closed) {

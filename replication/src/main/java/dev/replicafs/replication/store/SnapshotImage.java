@@ -64,6 +64,8 @@ final class SnapshotImage {
             StandardOpenOption.CREATE,
             StandardOpenOption.WRITE,
             StandardOpenOption.TRUNCATE_EXISTING)) {
+      ConcurrentSync.Writeback writeback =
+          db.store.concurrentSync().writeback("APPLY:SNAPSHOT_WRITEBACK", ch);
       ByteBuffer batch = ByteBuffer.allocate(Math.max(BATCH, ps));
       long batchStart = -1;
       long next = -1;
@@ -76,7 +78,7 @@ final class SnapshotImage {
               "snapshot of db=" + db.name + " has page " + pgno + " past its commit " + h.commit());
         }
         if (pgno != next || batch.remaining() < ps) {
-          flush(db, ch, batch, batchStart, ps);
+          writeback.wrote(flush(db, ch, batch, batchStart, ps));
           batchStart = pgno;
         }
         batch.put(page, 0, ps);
@@ -84,6 +86,7 @@ final class SnapshotImage {
         sums[(int) pgno - 1] = dec.lastPageChecksum();
       }
       flush(db, ch, batch, batchStart, ps);
+      writeback.finish();
       long size = h.commit() * ps;
       if (db.ops.size("APPLY:SNAPSHOT_SIZE", ch) > size) {
         db.ops.truncate("APPLY:SNAPSHOT_TRUNCATE", ch, size);
@@ -99,14 +102,16 @@ final class SnapshotImage {
     return new SnapshotImage(path, new PageChecksums(ps, sums, (int) h.commit()));
   }
 
-  private static void flush(Db db, FileChannel ch, ByteBuffer batch, long start, int ps)
+  /** Writes the batch at page {@code start}; returns the bytes written. */
+  private static int flush(Db db, FileChannel ch, ByteBuffer batch, long start, int ps)
       throws IOException {
     if (batch.position() == 0) {
-      return;
+      return 0;
     }
     batch.flip();
-    db.ops.write("APPLY:SNAPSHOT_WRITE", ch, batch, (start - 1) * ps);
+    int n = db.ops.write("APPLY:SNAPSHOT_WRITE", ch, batch, (start - 1) * ps);
     batch.clear();
+    return n;
   }
 
   /** fsyncs the temporary database ({@code APPLY:SNAPSHOT_FSYNC}). */
@@ -114,6 +119,13 @@ final class SnapshotImage {
     try (FileChannel ch = db.ops.open("APPLY:SNAPSHOT_OPEN", path, StandardOpenOption.WRITE)) {
       db.ops.force("APPLY:SNAPSHOT_FSYNC", ch);
     }
+  }
+
+  /** Moves the temporary database into {@code target}'s directory. */
+  SnapshotImage moveTo(Db target) throws IOException {
+    Path to = target.files.dir().resolve(FILE_NAME);
+    target.ops.move("APPLY:SNAPSHOT_MOVE", path, to);
+    return new SnapshotImage(to, checksums);
   }
 
   /** Deletes the temporary database (it was not applied). */

@@ -39,6 +39,9 @@ import org.slf4j.LoggerFactory;
 public final class Store implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Store.class);
 
+  /** Where the first file of a database new to a replica is received ({@link #receiveNew}). */
+  private static final String RECEIVE_DIR = "receive";
+
   private final StoreOptions options;
   private final FileOps ops;
   private final Clock clock;
@@ -87,6 +90,7 @@ public final class Store implements AutoCloseable {
   }
 
   private void openDatabases() throws IOException {
+    removeAllStaging();
     Path dbsDir = options.dataDir().resolve("dbs");
     ops.createDirectories("OPEN:MKDIR", dbsDir);
     for (Path p : ops.list("OPEN:LIST", dbsDir)) {
@@ -230,66 +234,89 @@ public final class Store implements AutoCloseable {
   /**
    * Receives the first LTX file of a database this store does not have yet (a replica, when the
    * primary's stream names a new one): it is spooled and verified (a snapshot straight into a
-   * temporary database) in the database's directory, but the database is registered only by {@link
-   * #applyNew}, so a broken or corrupt stream leaves nothing behind (the directory is removed). For
-   * a database that exists this is {@link Db#receive}.
+   * temporary database) under {@code <data>/receive/<name>/}, outside {@code dbs/}, and the
+   * database is created only by {@link #applyNew}, so a broken or corrupt stream leaves nothing
+   * behind in {@code dbs/} (the staging directory is removed; a crash leaves it to the next open,
+   * which deletes it). For a database that exists this is {@link Db#receive}.
    */
   public ReceivedLtx receiveNew(String name, java.io.InputStream ltxFile) throws IOException {
     DatabaseName.validate(name);
-    Db db;
-    Path dir = options.dataDir().resolve("dbs").resolve(name);
-    boolean fresh;
+    Db stage;
+    Path staging = options.dataDir().resolve(RECEIVE_DIR).resolve(name);
     synchronized (this) {
       checkOpen();
       Db existing = dbs.get(name);
       if (existing != null) {
         return existing.receive(ltxFile);
       }
-      fresh = !ops.exists("CREATE:EXISTS", dir);
-      ops.createDirectories("CREATE:MKDIR", dir);
-      db = new Db(name, dir, this, ops);
+      ops.createDirectories("CREATE:MKDIR", staging);
+      stage = new Db(name, staging, this, ops);
     }
     try {
-      return db.receive(ltxFile);
+      return stage.receive(ltxFile);
     } catch (IOException | RuntimeException e) {
-      if (fresh) {
-        removeEmptyDirectory(dir.resolve("ltx"));
-        removeEmptyDirectory(dir);
-      }
+      removeStaging(name);
       throw e;
     }
   }
 
-  private void removeEmptyDirectory(Path dir) {
+  /**
+   * Creates the database a {@link #receiveNew} file belongs to, moves the file into it and applies
+   * it; the mount shows the database once it has its content.
+   */
+  public Pos applyNew(ReceivedLtx file) throws IOException {
+    String name = file.db().name();
+    Db db;
+    boolean added = false;
+    synchronized (this) {
+      checkOpen();
+      db = dbs.get(name);
+      if (db == null) {
+        Path dir = options.dataDir().resolve("dbs").resolve(name);
+        ops.createDirectories("CREATE:MKDIR", dir);
+        db = new Db(name, dir, this, ops);
+        dbs.put(name, db);
+        added = true;
+      }
+    }
+    ReceivedLtx moved;
     try {
-      ops.deleteIfExists("CREATE:CLEANUP", dir);
-    } catch (IOException notEmpty) {
-      log.debug("left directory in place: dir={} reason={}", dir, notEmpty.toString());
+      moved = file.moveTo(db);
+    } finally {
+      file.close();
+      removeStaging(name);
+    }
+    List<Pos> p = db.apply(List.of(moved));
+    if (added) {
+      invalidator.invalidateEntry(name);
+    }
+    return p.get(p.size() - 1);
+  }
+
+  private void removeStaging(String name) {
+    Path staging = options.dataDir().resolve(RECEIVE_DIR).resolve(name);
+    for (Path dir : List.of(staging.resolve("ltx"), staging)) {
+      try {
+        ops.deleteIfExists("CREATE:CLEANUP", dir);
+      } catch (IOException notEmpty) {
+        log.debug("left directory in place: dir={} reason={}", dir, notEmpty.toString());
+      }
     }
   }
 
-  /**
-   * Registers the database a {@link #receiveNew} file belongs to and applies the file; the mount
-   * shows the database once it has its content.
-   */
-  public Pos applyNew(ReceivedLtx file) throws IOException {
-    Db db = file.db();
-    boolean added;
-    synchronized (this) {
-      checkOpen();
-      Db existing = dbs.putIfAbsent(db.name(), db);
-      if (existing != null && existing != db) {
-        file.close();
-        throw new StoreException(
-            "db=" + db.name() + " appeared while its first ltx file was received; retry");
+  /** Deletes what an interrupted {@link #receiveNew} left under {@code <data>/receive/}. */
+  private void removeAllStaging() throws IOException {
+    Path root = options.dataDir().resolve(RECEIVE_DIR);
+    if (!ops.exists("OPEN:EXISTS", root)) {
+      return;
+    }
+    try (var walk = Files.walk(root)) {
+      List<Path> paths = new ArrayList<>(walk.toList());
+      java.util.Collections.reverse(paths);
+      for (Path p : paths) {
+        ops.deleteIfExists("OPEN:DELETE_STAGING", p);
       }
-      added = existing == null;
     }
-    List<Pos> p = db.apply(List.of(file));
-    if (added) {
-      invalidator.invalidateEntry(db.name());
-    }
-    return p.get(p.size() - 1);
   }
 
   /**

@@ -147,6 +147,35 @@ class GroupApplyTest {
     assertThat(ops.mutations()).noneMatch(l -> l.startsWith("APPLY:DB_") || l.contains("FSYNC"));
   }
 
+  /**
+   * After a power loss a group's pending names can be durable before their content (they are
+   * fsynced together with the directory, and the database is only written after that): recovery
+   * replays the pending files that decode and continue, and deletes the rest.
+   */
+  @Test
+  void recoveryReplaysThePendingFilesThatDecodeAndDropsAnEmptyOne() throws Exception {
+    target.apply(new ByteArrayInputStream(file(0)));
+    target.apply(new ByteArrayInputStream(file(1)));
+    Path ltx = target.dir().resolve("ltx");
+    List<LtxFileName> names = source.ltxFiles();
+    replica.close();
+    Files.write(ltx.resolve(names.get(2) + ".pending"), file(2));
+    Files.write(ltx.resolve(names.get(3) + ".pending"), file(3));
+    Files.write(ltx.resolve(names.get(4) + ".pending"), new byte[0]);
+    Files.write(ltx.resolve(names.get(5) + ".pending"), file(5));
+
+    replica = StoreTesting.open(tmp.resolve("replica"), false);
+    Db reopened = replica.db("app.db").orElseThrow();
+
+    assertThat(reopened.pos()).isEqualTo(posOf(file(3)));
+    assertThat(checksumFromScratch(reopened.path(FileKind.DATABASE)))
+        .isEqualTo(reopened.pos().postApplyChecksum());
+    assertThat(reopened.ltxFiles()).containsExactlyElementsOf(names.subList(0, 4));
+    try (var left = Files.list(ltx)) {
+      assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".pending"));
+    }
+  }
+
   @Test
   void aSnapshotIsRenamedOverTheDatabaseInsteadOfBeingWrittenTwice() throws Exception {
     target.apply(new ByteArrayInputStream(file(0)));
