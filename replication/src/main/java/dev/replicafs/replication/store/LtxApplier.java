@@ -76,13 +76,12 @@ final class LtxApplier {
             db.store.concurrentSync().writeback("APPLY:LTX_WRITEBACK", ch);
         LabelledOutputStream file =
             new LabelledOutputStream(db.ops, "APPLY:LTX_WRITE", ch).writeback(writeback);
-        BufferedOutputStream spool = new BufferedOutputStream(file, 1 << 16);
-        InputStream tee = new TeeInputStream(in, spool);
+        TeeInputStream tee = new TeeInputStream(in, file);
         LtxDecoder dec;
         TreeMap<Long, Long> pages = new TreeMap<>();
         LtxTrailer trailer;
         try {
-          dec = LtxDecoder.open(new BufferedInputStream(tee, 1 << 16));
+          dec = LtxDecoder.open(new BufferedInputStream(tee, 1 << 13));
           if (SnapshotImage.wanted(db, dec.header())) {
             image = SnapshotImage.receive(db, dec);
             trailer = dec.trailer();
@@ -94,7 +93,7 @@ final class LtxApplier {
               Reason.CORRUPT, "corrupt ltx file: db=" + db.name + ": " + e.getMessage(), e);
         }
         tee.transferTo(OutputStream.nullOutputStream());
-        spool.flush();
+        tee.flush();
         writeback.finish();
         return new Verified(tmp, file.position(), dec.header(), trailer, pages, image);
       }
@@ -107,20 +106,38 @@ final class LtxApplier {
     }
   }
 
-  /** Copies every byte read from {@code in} to {@code copy}. */
+  /**
+   * Copies every byte read from {@code in} to {@code file}: straight through for the first 64 KiB
+   * (a transaction's file is written in a write or two, with no buffer to allocate), through a 64
+   * KiB buffer after that (a snapshot).
+   */
   private static final class TeeInputStream extends FilterInputStream {
-    private final OutputStream copy;
+    private static final int DIRECT = 1 << 16;
+    private OutputStream copy;
+    private long copied;
 
-    TeeInputStream(InputStream in, OutputStream copy) {
+    TeeInputStream(InputStream in, OutputStream file) {
       super(in);
-      this.copy = copy;
+      this.copy = file;
+    }
+
+    private void copy(byte[] b, int off, int n) throws IOException {
+      if (copied >= DIRECT && !(copy instanceof BufferedOutputStream)) {
+        copy = new BufferedOutputStream(copy, DIRECT);
+      }
+      copy.write(b, off, n);
+      copied += n;
+    }
+
+    void flush() throws IOException {
+      copy.flush();
     }
 
     @Override
     public int read() throws IOException {
       int b = in.read();
       if (b >= 0) {
-        copy.write(b);
+        copy(new byte[] {(byte) b}, 0, 1);
       }
       return b;
     }
@@ -129,7 +146,7 @@ final class LtxApplier {
     public int read(byte[] b, int off, int len) throws IOException {
       int n = in.read(b, off, len);
       if (n > 0) {
-        copy.write(b, off, n);
+        copy(b, off, n);
       }
       return n;
     }
@@ -144,7 +161,8 @@ final class LtxApplier {
 
   static InputStream open(Db db, Path file) throws IOException {
     FileChannel ch = db.ops.open("APPLY:LTX_READ", file, StandardOpenOption.READ);
-    return new BufferedInputStream(Channels.newInputStream(ch), 1 << 16);
+    int buffer = (int) Math.max(1 << 12, Math.min(1 << 16, ch.size()));
+    return new BufferedInputStream(Channels.newInputStream(ch), buffer);
   }
 
   /**
