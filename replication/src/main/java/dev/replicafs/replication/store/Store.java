@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
  * &lt;data&gt;/dbs/&lt;name&gt;/wal                  write-ahead log
  * &lt;data&gt;/dbs/&lt;name&gt;/shm                  WAL index (deleted at open)
  * &lt;data&gt;/dbs/&lt;name&gt;/ltx/%016x-%016x.ltx    one LTX file per transaction, or a snapshot
+ * &lt;data&gt;/receive/&lt;name&gt;/               a replica receiving a database new to it (deleted at open)
  * </pre>
  *
  * <p>Opening runs {@link DbRecovery} on every database (hot journal rollback, WAL reconciliation,
@@ -35,12 +36,14 @@ import org.slf4j.LoggerFactory;
  * (primary or replica) in this one place; {@link Db} asks it before accepting a write, and the
  * lease state machine is its only writer in production. Collaborators (file operations, clock,
  * invalidator, fatal handler, commit gate) are injected through {@link Builder}.
+ *
+ * <p>Size: over the 400-line guideline because it is the store's whole public facade (open, role,
+ * cluster ID, databases, a replica's first file of a new database, retention, listeners, the
+ * builder), each a few lines; the paths live in {@link Db}, {@link DbRecovery}, {@link
+ * LtxGroupApplier}, {@link ReceiveStaging} and the committers.
  */
 public final class Store implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Store.class);
-
-  /** Where the first file of a database new to a replica is received ({@link #receiveNew}). */
-  private static final String RECEIVE_DIR = "receive";
 
   private final StoreOptions options;
   private final FileOps ops;
@@ -51,6 +54,7 @@ public final class Store implements AutoCloseable {
   private final ExecutorService checksumPool;
   private final int checksumThreads;
   private final ConcurrentSync concurrentSync;
+  private final ReceiveStaging staging;
   private final ClusterIdFile clusterIdFile;
   private final TreeMap<String, Db> dbs = new TreeMap<>();
   private final List<PositionListener> listeners = new CopyOnWriteArrayList<>();
@@ -76,6 +80,7 @@ public final class Store implements AutoCloseable {
               return t;
             });
     this.concurrentSync = new ConcurrentSync(ops, b.syncThreads);
+    this.staging = new ReceiveStaging(options.dataDir().resolve("receive"), ops);
     this.clusterIdFile = new ClusterIdFile(options.dataDir(), ops);
   }
 
@@ -90,7 +95,7 @@ public final class Store implements AutoCloseable {
   }
 
   private void openDatabases() throws IOException {
-    removeAllStaging();
+    staging.removeAll();
     Path dbsDir = options.dataDir().resolve("dbs");
     ops.createDirectories("OPEN:MKDIR", dbsDir);
     for (Path p : ops.list("OPEN:LIST", dbsDir)) {
@@ -242,20 +247,18 @@ public final class Store implements AutoCloseable {
   public ReceivedLtx receiveNew(String name, java.io.InputStream ltxFile) throws IOException {
     DatabaseName.validate(name);
     Db stage;
-    Path staging = options.dataDir().resolve(RECEIVE_DIR).resolve(name);
     synchronized (this) {
       checkOpen();
       Db existing = dbs.get(name);
       if (existing != null) {
         return existing.receive(ltxFile);
       }
-      ops.createDirectories("CREATE:MKDIR", staging);
-      stage = new Db(name, staging, this, ops);
+      stage = new Db(name, staging.create(name), this, ops);
     }
     try {
       return stage.receive(ltxFile);
     } catch (IOException | RuntimeException e) {
-      removeStaging(name);
+      staging.remove(name);
       throw e;
     }
   }
@@ -284,39 +287,13 @@ public final class Store implements AutoCloseable {
       moved = file.moveTo(db);
     } finally {
       file.close();
-      removeStaging(name);
+      staging.remove(name);
     }
     List<Pos> p = db.apply(List.of(moved));
     if (added) {
       invalidator.invalidateEntry(name);
     }
     return p.get(p.size() - 1);
-  }
-
-  private void removeStaging(String name) {
-    Path staging = options.dataDir().resolve(RECEIVE_DIR).resolve(name);
-    for (Path dir : List.of(staging.resolve("ltx"), staging)) {
-      try {
-        ops.deleteIfExists("CREATE:CLEANUP", dir);
-      } catch (IOException notEmpty) {
-        log.debug("left directory in place: dir={} reason={}", dir, notEmpty.toString());
-      }
-    }
-  }
-
-  /** Deletes what an interrupted {@link #receiveNew} left under {@code <data>/receive/}. */
-  private void removeAllStaging() throws IOException {
-    Path root = options.dataDir().resolve(RECEIVE_DIR);
-    if (!ops.exists("OPEN:EXISTS", root)) {
-      return;
-    }
-    try (var walk = Files.walk(root)) {
-      List<Path> paths = new ArrayList<>(walk.toList());
-      java.util.Collections.reverse(paths);
-      for (Path p : paths) {
-        ops.deleteIfExists("OPEN:DELETE_STAGING", p);
-      }
-    }
   }
 
   /**
