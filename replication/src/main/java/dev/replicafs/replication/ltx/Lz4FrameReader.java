@@ -29,6 +29,14 @@ final class Lz4FrameReader {
   private static final int SKIPPABLE_MAGIC = 0x184D2A50;
   private static final XXHash32 XXH32 = XXHashFactory.fastestInstance().hash32();
 
+  /**
+   * One decompression buffer per thread, taken by a reader while its frame is open and given back
+   * when the frame ends: a replica decodes two small files per applied transaction, and a fresh
+   * block-size buffer for each was most of its allocation (docs/BENCHMARKS.md). A reader that fails
+   * keeps its buffer (collected with it); two readers open on one thread use two buffers.
+   */
+  private static final ThreadLocal<byte[]> SPARE = new ThreadLocal<>();
+
   private final LtxInput in;
   private final LZ4SafeDecompressor decompressor = LZ4Factory.fastestInstance().safeDecompressor();
 
@@ -147,7 +155,13 @@ final class Lz4FrameReader {
       limit = len;
     } else {
       if (decompressed == null) {
-        decompressed = new byte[blockMax];
+        byte[] spare = SPARE.get();
+        if (spare != null && spare.length >= blockMax) {
+          SPARE.remove();
+          decompressed = spare;
+        } else {
+          decompressed = new byte[blockMax];
+        }
       }
       try {
         limit = decompressor.decompress(compressed, 0, len, decompressed, 0, blockMax);
@@ -181,6 +195,11 @@ final class Lz4FrameReader {
     ended = true;
     limit = 0;
     pos = 0;
+    if (decompressed != null) {
+      SPARE.set(decompressed);
+      decompressed = null;
+      data = null;
+    }
     if (contentSize >= 0 && produced != contentSize) {
       throw bad("lz4 frame holds " + produced + " bytes, declared " + contentSize);
     }

@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * <pre>
  *   ┌──────────► connect: POST /stream with the position map (filtered by lease.databases)
  *   │               check the cluster ID (adopt when this node has none, refuse a different one)
- *   │            read frames: LTX → {@link LtxFrameApplier}; READY → ready; HEARTBEAT → lag;
+ *   │            read frames: LTX → {@link ApplyBatch} (applied as a group once no further
+ *   │                         byte is waiting); READY → ready; HEARTBEAT → lag;
  *   │                         PEERS → observer; HANDOFF → observer, end; END → end
  *   └── backoff ◄─ any error, END, or no byte for idleTimeout (watchdog closes the stream)
  * </pre>
@@ -39,6 +40,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class ReplicaClient implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ReplicaClient.class);
+
+  /** Bytes of the stream read ahead of the replica ({@link ReadAheadInputStream}). */
+  private static final int READ_AHEAD = 8 << 20;
 
   private final Store store;
   private final NodeClient primary;
@@ -143,6 +147,8 @@ public final class ReplicaClient implements AutoCloseable {
     watchdog.watch(in);
     boolean reachedReady = false;
     AckSender acks = null;
+    ApplyBatch batch = null;
+    ReadAheadInputStream ahead = null;
     try {
       checkCluster(local, res.clusterId());
       observer.connected(res.nodeId());
@@ -153,7 +159,18 @@ public final class ReplicaClient implements AutoCloseable {
       if (closed) {
         return false;
       }
-      StreamReader reader = new StreamReader(new BufferedInputStream(in, 1 << 16));
+      AckSender ackTo = acks;
+      batch =
+          new ApplyBatch(
+              applier,
+              (db, pos) -> {
+                if (ackTo != null) {
+                  ackTo.update(db, pos);
+                }
+              });
+      ahead = new ReadAheadInputStream(in, READ_AHEAD);
+      BufferedInputStream buffered = new BufferedInputStream(ahead, 1 << 16);
+      StreamReader reader = new StreamReader(buffered);
       reader.readPreamble();
       while (!closed) {
         StreamFrame f = reader.next();
@@ -161,36 +178,52 @@ public final class ReplicaClient implements AutoCloseable {
           if (store.isPrimary()) {
             throw new IllegalStateException("this node became primary; stopping replication");
           }
-          Pos applied = applier.apply(ltx, reader.ltxBody());
-          if (acks != null) {
-            acks.update(ltx.db(), applied);
-          }
+          batch.offer(ltx, reader.ltxBody());
         } else if (f instanceof StreamFrame.Heartbeat hb) {
           lag.observe(hb.primaryTimeMillis());
-        } else if (f instanceof StreamFrame.Ready) {
-          reachedReady = true;
-          ready = true;
-          log.info("replica ready: primary={}", primary.base());
-          if (acks != null) {
-            acks.updateAll(store, options::wants);
+        } else {
+          batch.flush();
+          if (f instanceof StreamFrame.Ready) {
+            reachedReady = true;
+            ready = true;
+            log.info("replica ready: primary={}", primary.base());
+            if (acks != null) {
+              acks.updateAll(store, options::wants);
+            }
+            observer.ready();
+          } else if (f instanceof StreamFrame.Peers peers) {
+            observer.peers(peers);
+          } else if (f instanceof StreamFrame.Handoff h) {
+            observer.handoff(h.token());
+            return reachedReady;
+          } else if (f instanceof StreamFrame.End) {
+            log.info("primary ended the stream: primary={}", primary.base());
+            return reachedReady;
           }
-          observer.ready();
-        } else if (f instanceof StreamFrame.Peers peers) {
-          observer.peers(peers);
-        } else if (f instanceof StreamFrame.Handoff h) {
-          observer.handoff(h.token());
-          return reachedReady;
-        } else if (f instanceof StreamFrame.End) {
-          log.info("primary ended the stream: primary={}", primary.base());
-          return reachedReady;
+        }
+        // Apply what was received once nothing more is already waiting (the read-ahead counts
+        // exactly what arrived): frames that arrived while the previous group was applied form
+        // the next group.
+        if (!batch.isEmpty() && (batch.isFull() || buffered.available() == 0)) {
+          batch.flush();
         }
       }
       return reachedReady;
     } finally {
+      if (batch != null) {
+        try {
+          batch.close();
+        } catch (IOException e) {
+          log.debug("could not discard received ltx files: reason={}", e.toString());
+        }
+      }
       if (acks != null) {
         acks.close();
       }
       watchdog.watch(null);
+      if (ahead != null) {
+        ahead.close();
+      }
       in.close();
     }
   }

@@ -139,17 +139,14 @@ public final class Db implements AutoCloseable {
    */
   public Pos applyHalted(java.io.InputStream ltxFile, LockGuard guard) throws IOException {
     java.util.Objects.requireNonNull(guard, "guard");
-    LtxApplier.Verified v = LtxApplier.receive(this, ltxFile);
-    try {
+    try (ReceivedLtx r = receive(ltxFile)) {
+      LtxApplier.Verified v = r.take(this);
       mu.lock();
       try {
-        PageChecksums sums = LtxApplier.check(this, v);
-        return LtxApplier.apply(this, v, sums, PositionEvent.Cause.APPLY).pos();
+        return LtxGroupApplier.applyChecked(this, List.of(v)).get(0);
       } finally {
         mu.unlock();
       }
-    } finally {
-      ops.deleteIfExists("APPLY:LTX_CLEANUP", v.tmp());
     }
   }
 
@@ -201,7 +198,7 @@ public final class Db implements AutoCloseable {
    * Rolls back the journal as SQLite's hot-journal playback would and forgets dirty pages. Caller
    * holds the write lock (so no SQLite transaction owns the journal) and {@link #mu}.
    */
-  private void rollBackUnownedJournal() throws IOException {
+  void rollBackUnownedJournal() throws IOException {
     long size =
         files.exists(FileKind.DATABASE) ? files.size(FileKind.DATABASE, "RECOVER:DB_SIZE") : 0;
     JournalRollback.rollback(this);
@@ -274,7 +271,16 @@ public final class Db implements AutoCloseable {
    */
   public int read(FileKind kind, ByteBuffer dst, long offset) throws IOException {
     FileChannel ch = files.required(name, kind);
-    return Math.max(0, ops.read("FILE:READ_" + kind, ch, dst, offset));
+    try {
+      return Math.max(0, ops.read("FILE:READ_" + kind, ch, dst, offset));
+    } catch (java.nio.channels.ClosedChannelException e) {
+      // A snapshot apply renamed a new file over this one and closed the old channel mid-read.
+      FileChannel now = files.required(name, kind);
+      if (now == ch) {
+        throw e;
+      }
+      return Math.max(0, ops.read("FILE:READ_" + kind, now, dst, offset));
+    }
   }
 
   /**
@@ -454,34 +460,59 @@ public final class Db implements AutoCloseable {
   }
 
   /**
-   * Applies an LTX file received from the primary: decodes and verifies it into a temporary file,
-   * checks that it continues the current position, then applies it (see {@link LtxApplier}).
+   * Applies an LTX file received from the primary: {@link #receive} and {@link #apply(List)} of a
+   * group of one.
    *
    * @return the new position
    * @throws LtxApplyException if the file is corrupt or does not continue the position; nothing is
    *     changed then
    */
   public Pos apply(java.io.InputStream ltxFile) throws IOException {
-    LtxApplier.Verified v = LtxApplier.receive(this, ltxFile);
-    try (LockGuard guard = acquireWriteLock()) {
-      mu.lock();
-      try {
-        if (isCurrent(v)) {
-          return pos;
+    try (ReceivedLtx r = receive(ltxFile)) {
+      List<Pos> p = apply(List.of(r));
+      return p.get(p.size() - 1);
+    }
+  }
+
+  /**
+   * Spools and decodes one LTX file from the primary without applying it or fsyncing it: a corrupt
+   * file is refused here ({@link LtxApplyException} CORRUPT) and nothing changes. Apply it with
+   * {@link #apply(List)}; closing the result discards it if it was not applied.
+   */
+  public ReceivedLtx receive(java.io.InputStream ltxFile) throws IOException {
+    return new ReceivedLtx(this, LtxApplier.receive(this, ltxFile));
+  }
+
+  /**
+   * Applies received files of this database in TXID order as one group: one fsync per spooled file,
+   * one directory fsync and one database fsync for the whole group; positions advance per file in
+   * order (docs/ARCHITECTURE.md, "Apply (replica)"). A snapshot is a group of its own. Every file
+   * is discarded (closed) afterwards.
+   *
+   * @return the position after each file, in order (a file this node had already recorded gives the
+   *     current position)
+   * @throws LtxApplyException for the first file that does not continue the position or does not
+   *     give its post-apply checksum: the files before it are applied, it and the later ones are
+   *     not
+   */
+  public List<Pos> apply(List<ReceivedLtx> group) throws IOException {
+    try {
+      List<LtxApplier.Verified> files = new java.util.ArrayList<>(group.size());
+      for (ReceivedLtx r : group) {
+        files.add(r.take(this));
+      }
+      try (LockGuard guard = acquireWriteLock()) {
+        mu.lock();
+        try {
+          return LtxGroupApplier.apply(this, files);
+        } finally {
+          mu.unlock();
         }
-        if (JournalRollback.isHot(this)) {
-          // Left by a transaction this node began as primary and could not commit (the lease
-          // moved mid-way). Under the write lock no connection owns it: it is hot. Roll it back
-          // now, or SQLite would later play its stale pages over the ones applied here.
-          rollBackUnownedJournal();
-        }
-        PageChecksums sums = LtxApplier.check(this, v);
-        return LtxApplier.apply(this, v, sums, PositionEvent.Cause.APPLY).pos();
-      } finally {
-        mu.unlock();
       }
     } finally {
-      ops.deleteIfExists("APPLY:LTX_CLEANUP", v.tmp());
+      for (ReceivedLtx r : group) {
+        r.close();
+      }
     }
   }
 
@@ -489,7 +520,7 @@ public final class Db implements AutoCloseable {
    * A file this node already recorded (its own halted commit, streamed back by the primary): the
    * same single-transaction file at or below the current TXID, with the same file checksum.
    */
-  private boolean isCurrent(LtxApplier.Verified v) throws IOException {
+  boolean isCurrent(LtxApplier.Verified v) throws IOException {
     LtxHeader h = v.header();
     if (h.isSnapshot()
         || h.minTxid() != h.maxTxid()

@@ -86,6 +86,16 @@ final class DbFiles implements AutoCloseable {
     return ops.deleteIfExists(op, path(kind)) || ch != null;
   }
 
+  /**
+   * Puts {@code fresh} in place of the current channel (the file was replaced by a rename) and
+   * returns the old channel, or null; the caller closes it.
+   */
+  synchronized FileChannel replace(FileKind kind, FileChannel fresh) {
+    FileChannel old = channels[kind.ordinal()];
+    channels[kind.ordinal()] = fresh;
+    return old;
+  }
+
   /** Drops the channel of a file that was moved away by the caller. */
   synchronized void forget(FileKind kind) {
     channels[kind.ordinal()] = null;

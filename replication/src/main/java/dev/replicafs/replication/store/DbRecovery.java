@@ -12,7 +12,6 @@ import dev.replicafs.replication.sqlite.DatabaseHeader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
-import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.slf4j.Logger;
@@ -40,10 +39,6 @@ final class DbRecovery {
 
   private DbRecovery() {}
 
-  /** A verified last LTX file with its page checksums. */
-  private record LastFile(
-      LtxFileName name, LtxHeader header, LtxTrailer trailer, TreeMap<Long, Long> pages) {}
-
   static void open(Db db) throws IOException {
     db.mu.lock();
     try {
@@ -58,11 +53,12 @@ final class DbRecovery {
         db.files.delete(FileKind.SHM, "RECOVER:DELETE_SHM");
       }
       JournalRollback.rollback(db);
+      PendingApplies.deleteFilesASnapshotReplaced(db);
       Optional<LtxFileName> lastName = db.ltx.last();
       LastFile last = lastName.isPresent() ? readLast(db, lastName.get()) : null;
       long walCommit = WalRecovery.reconcile(db, last == null ? null : last.header());
       scan(db, walCommit);
-      if (finishPendingApply(db, last)) {
+      if (PendingApplies.finish(db, last)) {
         return;
       }
       decide(db, lastName.orElse(null), last);
@@ -72,11 +68,39 @@ final class DbRecovery {
   }
 
   private static LastFile readLast(Db db, LtxFileName name) throws IOException {
-    return read(db, name, db.ltx.path(name));
+    java.nio.file.Path path = db.ltx.path(name);
+    if (name.minTxid() == 1) {
+      LastFile ends = readEnds(db, name, path);
+      if (ends != null && ends.header().isSnapshot()) {
+        // Decoded only if the database turns out not to match it (see decide).
+        return ends;
+      }
+    }
+    return read(db, name, path);
   }
 
-  private static LastFile read(Db db, LtxFileName name, java.nio.file.Path path)
-      throws IOException {
+  /**
+   * The header and trailer of a file, without decoding its pages ({@code pages} is null), or null
+   * if they are not valid.
+   */
+  static LastFile readEnds(Db db, LtxFileName name, java.nio.file.Path path) throws IOException {
+    try (FileChannel ch =
+        db.ops.open("RECOVER:LTX_READ", path, java.nio.file.StandardOpenOption.READ)) {
+      long size = db.ops.size("RECOVER:LTX_SIZE", ch);
+      if (size < LtxHeader.SIZE + LtxTrailer.SIZE) {
+        return null;
+      }
+      byte[] head = new byte[LtxHeader.SIZE];
+      byte[] tail = new byte[LtxTrailer.SIZE];
+      db.ops.read("RECOVER:LTX_READ", ch, java.nio.ByteBuffer.wrap(head), 0);
+      db.ops.read("RECOVER:LTX_READ", ch, java.nio.ByteBuffer.wrap(tail), size - tail.length);
+      return new LastFile(name, LtxHeader.decode(head, 0, false), LtxTrailer.decode(tail, 0), null);
+    } catch (LtxFormatException e) {
+      return null;
+    }
+  }
+
+  static LastFile read(Db db, LtxFileName name, java.nio.file.Path path) throws IOException {
     TreeMap<Long, Long> pages = new TreeMap<>();
     try (InputStream in = LtxApplier.open(db, path)) {
       LtxDecoder dec = LtxDecoder.open(in, LtxDecoder.Mode.LENIENT);
@@ -153,6 +177,13 @@ final class DbRecovery {
         db.restorePos(new Pos(last.header().maxTxid(), post), last.header().timestamp());
         return;
       }
+      if (last.pages() == null) {
+        // A snapshot read without its pages does not match: decode it to tell a corrupt file.
+        last = read(db, lastName, db.ltx.path(lastName));
+      }
+    }
+    if (last != null) {
+      long post = last.trailer().postApplyChecksum();
       if (!last.header().isSnapshot() && value == last.header().preApplyChecksum()) {
         // A commit named the file, then the crash left a hot journal that rolled it back.
         db.restorePos(new Pos(last.header().minTxid() - 1, value), 0);
@@ -176,42 +207,10 @@ final class DbRecovery {
     recordSnapshot(db, PositionEvent.Cause.RECOVERY, "database and last ltx file disagree");
   }
 
-  /**
-   * Finishes an apply that a crash interrupted: its verified file is still {@code .pending} and
-   * continues the last named file (or is a snapshot). Only that file's pages were being written, so
-   * writing them again and truncating gives its post-apply state.
-   */
-  private static boolean finishPendingApply(Db db, LastFile last) throws IOException {
-    List<LtxFileName> pending = db.ltx.pending();
-    boolean done = false;
-    for (int i = pending.size() - 1; i >= 0; i--) {
-      LtxFileName name = pending.get(i);
-      java.nio.file.Path path = db.ltx.pendingPath(name);
-      LastFile p = done ? null : read(db, name, path);
-      boolean continues =
-          p != null
-              && (p.header().isSnapshot()
-                  || last != null
-                      && p.header().minTxid() == last.header().maxTxid() + 1
-                      && p.header().preApplyChecksum() == last.trailer().postApplyChecksum());
-      if (continues && replay(db, p, path)) {
-        db.ltx.install("RECOVER", path, name);
-        if (p.header().isSnapshot()) {
-          db.ltx.deleteAllExcept("RECOVER:LTX_DELETE", name);
-        }
-        log.info("finished an interrupted apply: db={} file={}", db.name, name);
-        done = true;
-      } else {
-        db.ops.deleteIfExists("RECOVER:LTX_DELETE_PENDING", path);
-      }
-    }
-    return done;
-  }
-
   /** Writes a file's pages into the database; true if that gives its post-apply checksum. */
   private static boolean replay(Db db, LastFile file, java.nio.file.Path path) throws IOException {
     LtxHeader h = file.header();
-    LtxApplier.writePages(db, path, "RECOVER");
+    LtxApplier.writePages(db, path, "RECOVER", true);
     PageChecksums sums =
         h.isSnapshot() || db.checksums.pageSize() == 0
             ? new PageChecksums(h.pageSize())

@@ -11,11 +11,18 @@ final class LabelledOutputStream extends OutputStream {
   private final String op;
   private final FileChannel ch;
   private long position;
+  private ConcurrentSync.Writeback writeback;
 
   LabelledOutputStream(FileOps ops, String op, FileChannel ch) {
     this.ops = ops;
     this.op = op;
     this.ch = ch;
+  }
+
+  /** Starts early writeback of what this stream writes (see {@link ConcurrentSync#writeback}). */
+  LabelledOutputStream writeback(ConcurrentSync.Writeback w) {
+    this.writeback = w;
+    return this;
   }
 
   @Override
@@ -25,7 +32,11 @@ final class LabelledOutputStream extends OutputStream {
 
   @Override
   public void write(byte[] b, int off, int len) throws IOException {
-    position += ops.write(op, ch, ByteBuffer.wrap(b, off, len), position);
+    int n = ops.write(op, ch, ByteBuffer.wrap(b, off, len), position);
+    position += n;
+    if (writeback != null) {
+      writeback.wrote(n);
+    }
   }
 
   long position() {

@@ -7,12 +7,13 @@ import dev.replicafs.replication.ltx.LtxFormatException;
 import dev.replicafs.replication.ltx.LtxHeader;
 import dev.replicafs.replication.ltx.LtxTrailer;
 import dev.replicafs.replication.ltx.Pos;
-import dev.replicafs.replication.sqlite.DatabaseHeader;
 import dev.replicafs.replication.store.LtxApplyException.Reason;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
@@ -21,32 +22,40 @@ import java.nio.file.StandardOpenOption;
 import java.util.TreeMap;
 
 /**
- * Applies an LTX file received from the primary (labels {@code APPLY:*}):
+ * The per-file steps of applying an LTX file received from the primary (labels {@code APPLY:*});
+ * {@link LtxGroupApplier} runs them for a group of files (docs/ARCHITECTURE.md, "Apply"):
  *
  * <ol>
- *   <li>Store the bytes in a temporary file, fsync it, and decode it completely: a corrupt file is
- *       refused before anything else happens.
- *   <li>Under the database lock, check that it continues the position (MinTXID = TXID + 1,
- *       PreApplyChecksum = checksum; a snapshot continues any position), that its page size
+ *   <li>{@link #receive}: spool the bytes into a temporary file (no fsync) while decoding them: a
+ *       corrupt file is refused before anything else happens. A snapshot's pages go straight into a
+ *       temporary database ({@link SnapshotImage}).
+ *   <li>{@link #check}: under the database lock, check that it continues a position (MinTXID = TXID
+ *       + 1, PreApplyChecksum = checksum; a snapshot continues any position), that its page size
  *       matches, that a growing file carries every new page, and that its pages give its
  *       PostApplyChecksum, computed from the kept per-page checksums. Any failure: {@link
  *       LtxApplyException}, and nothing changed.
- *   <li>Name the file (rename, fsync directory); a snapshot deletes every other LTX file.
- *   <li>Write its pages into the database, truncate to Commit pages (Commit 0 deletes the database
- *       files), fsync, update checksums and position, rewrite the shm header in WAL mode and tell
- *       the {@link Invalidator}.
+ *   <li>{@link #writePages}: write its pages into the database and truncate to Commit pages (Commit
+ *       0 deletes the database files).
  * </ol>
- *
- * Naming the file before touching the database makes a crash during step 4 recoverable: the
- * database then differs from the last LTX only in that file's pages, and {@link DbRecovery} replays
- * it.
  */
 final class LtxApplier {
   private LtxApplier() {}
 
-  /** A decoded, verified file waiting to be applied. */
-  record Verified(Path tmp, LtxHeader header, LtxTrailer trailer, TreeMap<Long, Long> pages) {}
+  /**
+   * A decoded, verified file waiting to be applied.
+   *
+   * @param size the file's length in bytes
+   * @param image for a snapshot received into a temporary database, that database; else null
+   */
+  record Verified(
+      Path tmp,
+      long size,
+      LtxHeader header,
+      LtxTrailer trailer,
+      TreeMap<Long, Long> pages,
+      SnapshotImage image) {}
 
+  /** Spools and decodes one file; nothing but the returned temporary files changes. */
   static Verified receive(Db db, InputStream in) throws IOException {
     db.ops.createDirectories("APPLY:LTX_MKDIR", db.ltx.dir());
     Path tmp =
@@ -54,6 +63,7 @@ final class LtxApplier {
             .dir()
             .resolve(
                 "receive-" + Thread.currentThread().getId() + "-" + System.nanoTime() + ".ltx.tmp");
+    SnapshotImage image = null;
     try {
       try (FileChannel ch =
           db.ops.open(
@@ -62,41 +72,107 @@ final class LtxApplier {
               StandardOpenOption.CREATE,
               StandardOpenOption.WRITE,
               StandardOpenOption.TRUNCATE_EXISTING)) {
-        LabelledOutputStream out = new LabelledOutputStream(db.ops, "APPLY:LTX_WRITE", ch);
-        BufferedOutputStream buf = new BufferedOutputStream(out, 1 << 16);
-        in.transferTo(buf);
-        buf.flush();
-        db.ops.force("APPLY:LTX_FSYNC", ch);
+        ConcurrentSync.Writeback writeback =
+            db.store.concurrentSync().writeback("APPLY:LTX_WRITEBACK", ch);
+        LabelledOutputStream file =
+            new LabelledOutputStream(db.ops, "APPLY:LTX_WRITE", ch).writeback(writeback);
+        TeeInputStream tee = new TeeInputStream(in, file);
+        LtxDecoder dec;
+        TreeMap<Long, Long> pages = new TreeMap<>();
+        LtxTrailer trailer;
+        try {
+          dec = LtxDecoder.open(new BufferedInputStream(tee, 1 << 13));
+          if (SnapshotImage.wanted(db, dec.header())) {
+            image = SnapshotImage.receive(db, dec);
+            trailer = dec.trailer();
+          } else {
+            trailer = dec.readAll((pgno, data) -> pages.put(pgno, dec.lastPageChecksum()));
+          }
+        } catch (LtxFormatException e) {
+          throw new LtxApplyException(
+              Reason.CORRUPT, "corrupt ltx file: db=" + db.name + ": " + e.getMessage(), e);
+        }
+        tee.transferTo(OutputStream.nullOutputStream());
+        tee.flush();
+        writeback.finish();
+        return new Verified(tmp, file.position(), dec.header(), trailer, pages, image);
       }
-      return verify(db, tmp);
     } catch (IOException | RuntimeException e) {
       db.ops.deleteIfExists("APPLY:LTX_CLEANUP", tmp);
+      if (image != null) {
+        image.discard(db);
+      }
       throw e;
     }
   }
 
-  private static Verified verify(Db db, Path file) throws IOException {
-    TreeMap<Long, Long> pages = new TreeMap<>();
-    try (InputStream in = open(db, file)) {
-      LtxDecoder dec = LtxDecoder.open(in);
-      LtxTrailer trailer =
-          dec.readAll((pgno, data) -> pages.put(pgno, DatabaseChecksum.page(pgno, data)));
-      return new Verified(file, dec.header(), trailer, pages);
-    } catch (LtxFormatException e) {
-      throw new LtxApplyException(
-          Reason.CORRUPT, "corrupt ltx file: db=" + db.name + ": " + e.getMessage(), e);
+  /**
+   * Copies every byte read from {@code in} to {@code file}: straight through for the first 64 KiB
+   * (a transaction's file is written in a write or two, with no buffer to allocate), through a 64
+   * KiB buffer after that (a snapshot).
+   */
+  private static final class TeeInputStream extends FilterInputStream {
+    private static final int DIRECT = 1 << 16;
+    private OutputStream copy;
+    private long copied;
+
+    TeeInputStream(InputStream in, OutputStream file) {
+      super(in);
+      this.copy = file;
+    }
+
+    private void copy(byte[] b, int off, int n) throws IOException {
+      if (copied >= DIRECT && !(copy instanceof BufferedOutputStream)) {
+        copy = new BufferedOutputStream(copy, DIRECT);
+      }
+      copy.write(b, off, n);
+      copied += n;
+    }
+
+    void flush() throws IOException {
+      copy.flush();
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = in.read();
+      if (b >= 0) {
+        copy(new byte[] {(byte) b}, 0, 1);
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = in.read(b, off, len);
+      if (n > 0) {
+        copy(b, off, n);
+      }
+      return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      byte[] buf = new byte[(int) Math.min(n, 8192)];
+      int r = read(buf, 0, buf.length);
+      return Math.max(0, r);
     }
   }
 
   static InputStream open(Db db, Path file) throws IOException {
     FileChannel ch = db.ops.open("APPLY:LTX_READ", file, StandardOpenOption.READ);
-    return new BufferedInputStream(Channels.newInputStream(ch), 1 << 16);
+    int buffer = (int) Math.max(1 << 12, Math.min(1 << 16, ch.size()));
+    return new BufferedInputStream(Channels.newInputStream(ch), buffer);
   }
 
-  /** Checks continuity and the post-apply checksum; returns the new checksum table. */
-  static PageChecksums check(Db db, Verified v) throws LtxApplyException {
+  /**
+   * Checks that {@code v} continues {@code pos} whose page checksums are {@code current} (not
+   * changed) and that it gives its post-apply checksum; returns the table to apply it to: {@code
+   * current}, or a new one for a snapshot or an empty database.
+   */
+  static PageChecksums check(Db db, Verified v, Pos pos, PageChecksums current)
+      throws LtxApplyException {
     LtxHeader h = v.header();
-    Pos pos = db.pos();
     if (!h.isSnapshot()) {
       if (h.minTxid() != pos.txid() + 1) {
         throw new LtxApplyException(
@@ -113,7 +189,7 @@ final class LtxApplier {
                 LtxFileName.of(h), h.preApplyChecksum(), db.name, pos.postApplyChecksum()));
       }
     }
-    PageChecksums sums = db.checksums;
+    PageChecksums sums = current;
     if (h.isSnapshot() || sums.pageSize() == 0) {
       sums = new PageChecksums(h.pageSize());
     } else if (h.commit() > 0 && sums.pageSize() != h.pageSize()) {
@@ -127,14 +203,21 @@ final class LtxApplier {
               + sums.pageSize());
     }
     long lock = DatabaseChecksum.lockPgno(h.pageSize());
-    for (long p = sums.count() + 1; p <= h.commit(); p++) {
+    for (long p = sums.count() + 1; v.image() == null && p <= h.commit(); p++) {
       if (p != lock && !v.pages().containsKey(p)) {
         throw new LtxApplyException(
             Reason.MISSING_PAGES,
             "ltx file " + LtxFileName.of(h) + " grows db=" + db.name + " but lacks page " + p);
       }
     }
-    long post = h.commit() == 0 ? DatabaseChecksum.EMPTY : sums.valueAfter(v.pages(), h.commit());
+    long post;
+    if (h.commit() == 0) {
+      post = DatabaseChecksum.EMPTY;
+    } else if (v.image() != null) {
+      post = v.image().checksums().value();
+    } else {
+      post = sums.valueAfter(v.pages(), h.commit());
+    }
     if (post != v.trailer().postApplyChecksum()) {
       throw new LtxApplyException(
           Reason.POST_APPLY_CHECKSUM_MISMATCH,
@@ -145,45 +228,12 @@ final class LtxApplier {
     return sums;
   }
 
-  /** Applies a checked file. Caller holds {@link Db#mu} (and the lock table's write guard). */
-  static PositionEvent apply(Db db, Verified v, PageChecksums sums, PositionEvent.Cause cause)
-      throws IOException {
-    LtxHeader h = v.header();
-    LtxFileName name = LtxFileName.of(h);
-    Path pending = db.ltx.pendingPath(name);
-    db.ops.move("APPLY:LTX_PENDING_RENAME", v.tmp(), pending);
-    db.ops.syncDirectory("APPLY:LTX_FSYNC_DIR", db.ltx.dir());
-    try {
-      DbRecovery.checkpointWal(db, "APPLY");
-      writePages(db, pending, "APPLY");
-      db.ltx.installLazily("APPLY", pending, name);
-      if (h.isSnapshot()) {
-        db.ltx.deleteAllExcept("APPLY:LTX_DELETE", name);
-      }
-    } catch (IOException | RuntimeException e) {
-      db.store.fatal(db.name, "apply failed after it began to change the database", e);
-      throw e;
-    }
-    sums.apply(v.pages(), h.commit());
-    db.checksums = sums;
-    if (h.commit() == 0) {
-      db.walMode = false;
-    } else {
-      DatabaseHeader dh = db.readHeader("APPLY:DB_READ_HEADER");
-      db.walMode = dh != null && dh.isWal();
-      if (db.walMode && WalIndexHeader.reset(db, h.pageSize(), h.commit())) {
-        db.store.invalidator().invalidateShm(db.name);
-      }
-    }
-    db.clearDirty();
-    return db.publish(h, v.trailer().postApplyChecksum(), cause);
-  }
-
   /**
    * Writes a named file's pages into the database and truncates it to Commit pages (deletes the
-   * database files for Commit 0), then fsyncs. Used by apply and by recovery's replay.
+   * database files for Commit 0), then fsyncs unless {@code fsync} is false (a group fsyncs once
+   * after its last file). Used by apply and by recovery's replay.
    */
-  static void writePages(Db db, Path file, String prefix) throws IOException {
+  static void writePages(Db db, Path file, String prefix, boolean fsync) throws IOException {
     Invalidator inv = db.store.invalidator();
     try (InputStream in = open(db, file)) {
       LtxDecoder dec = LtxDecoder.open(in);
@@ -217,7 +267,9 @@ final class LtxApplier {
         db.ops.truncate(prefix + ":DB_TRUNCATE", ch, size);
         inv.invalidateDatabase(db.name, Math.min(old, size), Math.abs(old - size));
       }
-      db.ops.force(prefix + ":DB_FSYNC", ch);
+      if (fsync) {
+        db.ops.force(prefix + ":DB_FSYNC", ch);
+      }
     }
   }
 }

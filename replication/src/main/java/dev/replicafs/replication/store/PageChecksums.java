@@ -34,6 +34,11 @@ final class PageChecksums {
     }
   }
 
+  /** An independent copy (a group apply checks each file against the state the previous leaves). */
+  PageChecksums copy() {
+    return new PageChecksums(pageSize, Arrays.copyOf(pages, Math.max(count, 1)), count);
+  }
+
   int pageSize() {
     return pageSize;
   }

@@ -1,6 +1,7 @@
 package dev.replicafs.replication.store;
 
 import dev.replicafs.replication.ltx.LtxHeader;
+import dev.replicafs.replication.ltx.Pos;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +28,7 @@ import org.slf4j.LoggerFactory;
  * &lt;data&gt;/dbs/&lt;name&gt;/wal                  write-ahead log
  * &lt;data&gt;/dbs/&lt;name&gt;/shm                  WAL index (deleted at open)
  * &lt;data&gt;/dbs/&lt;name&gt;/ltx/%016x-%016x.ltx    one LTX file per transaction, or a snapshot
+ * &lt;data&gt;/receive/&lt;name&gt;/               a replica receiving a database new to it (deleted at open)
  * </pre>
  *
  * <p>Opening runs {@link DbRecovery} on every database (hot journal rollback, WAL reconciliation,
@@ -34,6 +36,11 @@ import org.slf4j.LoggerFactory;
  * (primary or replica) in this one place; {@link Db} asks it before accepting a write, and the
  * lease state machine is its only writer in production. Collaborators (file operations, clock,
  * invalidator, fatal handler, commit gate) are injected through {@link Builder}.
+ *
+ * <p>Size: over the 400-line guideline because it is the store's whole public facade (open, role,
+ * cluster ID, databases, a replica's first file of a new database, retention, listeners, the
+ * builder), each a few lines; the paths live in {@link Db}, {@link DbRecovery}, {@link
+ * LtxGroupApplier}, {@link ReceiveStaging} and the committers.
  */
 public final class Store implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Store.class);
@@ -46,6 +53,8 @@ public final class Store implements AutoCloseable {
   private final CommitGate commitGate;
   private final ExecutorService checksumPool;
   private final int checksumThreads;
+  private final ConcurrentSync concurrentSync;
+  private final ReceiveStaging staging;
   private final ClusterIdFile clusterIdFile;
   private final TreeMap<String, Db> dbs = new TreeMap<>();
   private final List<PositionListener> listeners = new CopyOnWriteArrayList<>();
@@ -71,6 +80,8 @@ public final class Store implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
+    this.concurrentSync = new ConcurrentSync(ops, b.syncThreads);
+    this.staging = new ReceiveStaging(options.dataDir().resolve("receive"), ops);
     this.clusterIdFile = new ClusterIdFile(options.dataDir(), ops);
   }
 
@@ -85,6 +96,7 @@ public final class Store implements AutoCloseable {
   }
 
   private void openDatabases() throws IOException {
+    staging.removeAll();
     Path dbsDir = options.dataDir().resolve("dbs");
     ops.createDirectories("OPEN:MKDIR", dbsDir);
     for (Path p : ops.list("OPEN:LIST", dbsDir)) {
@@ -240,6 +252,66 @@ public final class Store implements AutoCloseable {
   }
 
   /**
+   * Receives the first LTX file of a database this store does not have yet (a replica, when the
+   * primary's stream names a new one): it is spooled and verified (a snapshot straight into a
+   * temporary database) under {@code <data>/receive/<name>/}, outside {@code dbs/}, and the
+   * database is created only by {@link #applyNew}, so a broken or corrupt stream leaves nothing
+   * behind in {@code dbs/} (the staging directory is removed; a crash leaves it to the next open,
+   * which deletes it). For a database that exists this is {@link Db#receive}.
+   */
+  public ReceivedLtx receiveNew(String name, java.io.InputStream ltxFile) throws IOException {
+    DatabaseName.validate(name);
+    Db stage;
+    synchronized (this) {
+      checkOpen();
+      Db existing = dbs.get(name);
+      if (existing != null) {
+        return existing.receive(ltxFile);
+      }
+      stage = new Db(name, staging.create(name), this, ops);
+    }
+    try {
+      return stage.receive(ltxFile);
+    } catch (IOException | RuntimeException e) {
+      staging.remove(name);
+      throw e;
+    }
+  }
+
+  /**
+   * Creates the database a {@link #receiveNew} file belongs to, moves the file into it and applies
+   * it; the mount shows the database once it has its content.
+   */
+  public Pos applyNew(ReceivedLtx file) throws IOException {
+    String name = file.db().name();
+    Db db;
+    boolean added = false;
+    synchronized (this) {
+      checkOpen();
+      db = dbs.get(name);
+      if (db == null) {
+        Path dir = options.dataDir().resolve("dbs").resolve(name);
+        ops.createDirectories("CREATE:MKDIR", dir);
+        db = new Db(name, dir, this, ops);
+        dbs.put(name, db);
+        added = true;
+      }
+    }
+    ReceivedLtx moved;
+    try {
+      moved = file.moveTo(db);
+    } finally {
+      file.close();
+      staging.remove(name);
+    }
+    List<Pos> p = db.apply(List.of(moved));
+    if (added) {
+      invalidator.invalidateEntry(name);
+    }
+    return p.get(p.size() - 1);
+  }
+
+  /**
    * Drops a database on the primary: records a deletion LTX file (commit 0) and removes the
    * database, journal, WAL and shm. The database keeps its position so that a later create
    * continues the TXID sequence, as LiteFS does.
@@ -302,6 +374,7 @@ public final class Store implements AutoCloseable {
       }
     } finally {
       checksumPool.shutdownNow();
+      concurrentSync.close();
     }
   }
 
@@ -321,6 +394,10 @@ public final class Store implements AutoCloseable {
 
   CommitGate commitGate() {
     return commitGate;
+  }
+
+  ConcurrentSync concurrentSync() {
+    return concurrentSync;
   }
 
   ExecutorService checksumPool() {
@@ -376,6 +453,7 @@ public final class Store implements AutoCloseable {
         };
     private CommitGate commitGate = CommitGate.NONE;
     private int checksumThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
+    private int syncThreads = 8;
     private boolean primary;
 
     private Builder(StoreOptions options) {
@@ -409,6 +487,18 @@ public final class Store implements AutoCloseable {
     }
 
     /** Threads computing checksums at open (default: one per core). */
+    /**
+     * Threads that fsync a replica's received files together (default 8; see {@link
+     * ConcurrentSync}).
+     */
+    public Builder syncThreads(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("sync threads must be >= 1: " + n);
+      }
+      this.syncThreads = n;
+      return this;
+    }
+
     public Builder checksumThreads(int n) {
       if (n < 1) {
         throw new IllegalArgumentException("checksum threads must be >= 1: " + n);

@@ -13,12 +13,19 @@ import java.util.List;
 /**
  * The real disk, except that while {@link #stall()}ed the fsync of a received LTX file ({@code
  * APPLY:LTX_FSYNC}) blocks until {@link #resume()}: a replica whose disk stalls, so it stops
- * applying and therefore stops acknowledging, while its stream stays connected.
+ * applying and therefore stops acknowledging, while its stream stays connected. Counts the fsyncs
+ * per label.
  */
 final class StallableFileOps implements FileOps {
   private final FileOps disk = DiskFileOps.INSTANCE;
   private boolean stalled;
   private int blocked;
+  private final java.util.Map<String, Integer> forces = new java.util.HashMap<>();
+
+  /** How many fsyncs with this label completed. */
+  synchronized int forces(String label) {
+    return forces.getOrDefault(label, 0);
+  }
 
   synchronized void stall() {
     stalled = true;
@@ -52,6 +59,9 @@ final class StallableFileOps implements FileOps {
       }
     }
     disk.force(op, ch);
+    synchronized (this) {
+      forces.merge(op, 1, Integer::sum);
+    }
   }
 
   @Override

@@ -161,6 +161,148 @@ class CrashRecoveryTest {
     }
   }
 
+  /**
+   * A group of three files (docs/ARCHITECTURE.md, "Apply (replica)"): a fault at every step (fail
+   * it, or stop the process right after it) recovers to the position before the group or after one
+   * of its files, never anything else.
+   */
+  @ParameterizedTest
+  @EnumSource(
+      value = Mode.class,
+      names = {"DELETE", "WAL"})
+  void groupApplyRecoversToAConsistentPositionAfterAFaultAtEveryStep(Mode mode) throws Exception {
+    Path primaryDir = tmp.resolve("primary");
+    Path base = tmp.resolve("replica-base");
+    try (SqliteMirror sqlite =
+            new SqliteMirror(Files.createDirectories(tmp.resolve("sql")), mode, 4096, 5);
+        Store p = StoreTesting.open(primaryDir, true)) {
+      Db db = p.create("app.db");
+      SqliteMirror.run(db, sqlite.init());
+      for (int i = 0; i < 6; i++) {
+        SqliteMirror.run(db, sqlite.randomTx());
+      }
+      List<LtxFileName> files = db.ltxFiles();
+      List<LtxFileName> group = files.subList(files.size() - 3, files.size());
+      Set<Pos> allowed = new java.util.HashSet<>();
+      try (Store r = StoreTesting.open(base, false)) {
+        Db target = r.create("app.db");
+        for (LtxFileName n : files.subList(0, files.size() - 3)) {
+          try (InputStream in = Files.newInputStream(db.ltxPath(n))) {
+            target.apply(in);
+          }
+        }
+        allowed.add(target.pos());
+      }
+      for (LtxFileName n : group) {
+        try (InputStream in = Files.newInputStream(db.ltxPath(n))) {
+          allowed.add(new Pos(n.maxTxid(), LtxDecoder.open(in).verify().postApplyChecksum()));
+        }
+      }
+      FaultyFileOps recorder = new FaultyFileOps();
+      copyTree(base, tmp.resolve("clean"));
+      try (Store r = openFaulty(tmp.resolve("clean"), false, recorder)) {
+        Db target = r.db("app.db").orElseThrow();
+        List<ReceivedLtx> received = receive(target, db, group);
+        recorder.clear();
+        assertThat(target.apply(received)).hasSize(3).last().isEqualTo(db.pos());
+      }
+      List<String> steps = recorder.mutations();
+      assertThat(steps).filteredOn("APPLY:DB_FSYNC"::equals).hasSize(1);
+      for (int i = 0; i < steps.size(); i++) {
+        for (Action action : Action.values()) {
+          Path dir = tmp.resolve("group-trial-" + i + "-" + action);
+          copyTree(base, dir);
+          FaultyFileOps ops = new FaultyFileOps();
+          Store r = openFaulty(dir, false, ops);
+          Db target = r.db("app.db").orElseThrow();
+          List<ReceivedLtx> received = receive(target, db, group);
+          ops.arm(i, action);
+          try {
+            target.apply(received);
+          } catch (Exception | FaultyFileOps.Crash expected) {
+            // The stream saw the failure, or the process died here.
+          }
+          if (!ops.crashed()) {
+            r.close();
+          }
+          checkRecovered(dir, allowed, steps.get(i) + " " + action);
+        }
+      }
+    }
+  }
+
+  /**
+   * A snapshot received into a temporary database and renamed over the replica's database: a fault
+   * at every step recovers to the position before it or to the snapshot's.
+   */
+  @org.junit.jupiter.api.Test
+  void snapshotApplyRecoversToAConsistentPositionAfterAFaultAtEveryStep() throws Exception {
+    Path primaryDir = tmp.resolve("primary");
+    Path base = tmp.resolve("replica-base");
+    try (SqliteMirror sqlite =
+            new SqliteMirror(Files.createDirectories(tmp.resolve("sql")), Mode.DELETE, 4096, 5);
+        Store p = StoreTesting.open(primaryDir, true)) {
+      Db db = p.create("app.db");
+      SqliteMirror.run(db, sqlite.init());
+      for (int i = 0; i < 3; i++) {
+        SqliteMirror.run(db, sqlite.randomTx());
+      }
+      Pos before;
+      try (Store r = StoreTesting.open(base, false)) {
+        Db target = r.create("app.db");
+        StoreTesting.applyAll(db, target);
+        before = target.pos();
+      }
+      for (int i = 0; i < 3; i++) {
+        SqliteMirror.run(db, sqlite.randomTx());
+      }
+      java.io.ByteArrayOutputStream snap = new java.io.ByteArrayOutputStream();
+      db.writeSnapshot(snap);
+      byte[] snapshot = snap.toByteArray();
+      FaultyFileOps recorder = new FaultyFileOps();
+      copyTree(base, tmp.resolve("clean"));
+      try (Store r = openFaulty(tmp.resolve("clean"), false, recorder)) {
+        ReceivedLtx received =
+            r.db("app.db").orElseThrow().receive(new java.io.ByteArrayInputStream(snapshot));
+        recorder.clear();
+        assertThat(r.db("app.db").orElseThrow().apply(List.of(received))).containsExactly(db.pos());
+      }
+      List<String> steps = recorder.mutations();
+      assertThat(steps).contains("APPLY:SNAPSHOT_RENAME");
+      for (int i = 0; i < steps.size(); i++) {
+        for (Action action : Action.values()) {
+          Path dir = tmp.resolve("snapshot-trial-" + i + "-" + action);
+          copyTree(base, dir);
+          FaultyFileOps ops = new FaultyFileOps();
+          Store r = openFaulty(dir, false, ops);
+          Db target = r.db("app.db").orElseThrow();
+          ReceivedLtx received = target.receive(new java.io.ByteArrayInputStream(snapshot));
+          ops.arm(i, action);
+          try {
+            target.apply(List.of(received));
+          } catch (Exception | FaultyFileOps.Crash expected) {
+            // The stream saw the failure, or the process died here.
+          }
+          if (!ops.crashed()) {
+            r.close();
+          }
+          checkRecovered(dir, Set.of(before, db.pos()), steps.get(i) + " " + action);
+        }
+      }
+    }
+  }
+
+  private static List<ReceivedLtx> receive(Db target, Db source, List<LtxFileName> names)
+      throws Exception {
+    List<ReceivedLtx> out = new java.util.ArrayList<>();
+    for (LtxFileName n : names) {
+      try (InputStream in = Files.newInputStream(source.ltxPath(n))) {
+        out.add(target.receive(in));
+      }
+    }
+    return out;
+  }
+
   private void checkRecovered(Path dir, Set<Pos> allowed, String trial) throws Exception {
     try (Store s = StoreTesting.open(dir, true)) {
       Db db = s.db("app.db").orElseThrow();

@@ -1,0 +1,178 @@
+package dev.replicafs.replication.store;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * fsyncs several files and a directory at once, from a small pool of threads ({@code
+ * replicafs-sync-N}, started on demand, ended after 30 s idle), so the file system commits them
+ * together: on ext4 (jbd2) and XFS concurrent fsyncs that wait for the same journal transaction
+ * share one commit and one cache flush, where one after the other each pays its own. A group apply
+ * on a replica makes its received files durable this way (docs/ARCHITECTURE.md, "Apply"); measured
+ * in docs/BENCHMARKS.md. Each call still goes through {@link FileOps} with its label.
+ */
+final class ConcurrentSync implements AutoCloseable {
+  private final FileOps ops;
+  private final ThreadPoolExecutor pool;
+
+  ConcurrentSync(FileOps ops, int threads) {
+    this.ops = ops;
+    AtomicInteger n = new AtomicInteger();
+    this.pool =
+        new ThreadPoolExecutor(
+            threads,
+            threads,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "replicafs-sync-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    this.pool.allowCoreThreadTimeOut(true);
+  }
+
+  /**
+   * fsyncs every file ({@code fileLabel}) and then-or-meanwhile the directory ({@code dirLabel}),
+   * and returns once all are durable; the first failure is thrown after every call finished.
+   */
+  void syncAll(String fileLabel, List<Path> files, String dirLabel, Path dir) throws IOException {
+    if (files.size() <= 1) {
+      for (Path f : files) {
+        force(fileLabel, f);
+      }
+      ops.syncDirectory(dirLabel, dir);
+      return;
+    }
+    List<Future<?>> running = new ArrayList<>(files.size() + 1);
+    for (Path f : files) {
+      running.add(
+          pool.submit(
+              () -> {
+                force(fileLabel, f);
+                return null;
+              }));
+    }
+    running.add(
+        pool.submit(
+            () -> {
+              ops.syncDirectory(dirLabel, dir);
+              return null;
+            }));
+    Throwable first = null;
+    boolean interrupted = false;
+    for (Future<?> f : running) {
+      while (true) {
+        try {
+          f.get();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        } catch (ExecutionException e) {
+          if (first == null) {
+            first = e.getCause();
+          }
+          break;
+        }
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    if (first instanceof IOException io) {
+      throw io;
+    }
+    if (first instanceof RuntimeException re) {
+      throw re;
+    }
+    if (first instanceof Error err) {
+      throw err;
+    }
+  }
+
+  /**
+   * Starts writing a large file back while it is still being written: after every {@link
+   * Writeback#STEP} bytes it fsyncs the channel from the pool (at most one fsync in flight per
+   * file), so the disk works while the replica receives and decodes instead of taking the whole
+   * file at the final fsync. The early fsyncs promise nothing; the caller's own final fsync is
+   * still the durability point.
+   */
+  Writeback writeback(String label, FileChannel ch) {
+    return new Writeback(label, ch);
+  }
+
+  /** Background fsyncs of one file being written; see {@link #writeback}. Not thread-safe. */
+  final class Writeback {
+    static final long STEP = 32L << 20;
+    private final String label;
+    private final FileChannel ch;
+    private long since;
+    private Future<?> running;
+
+    private Writeback(String label, FileChannel ch) {
+      this.label = label;
+      this.ch = ch;
+    }
+
+    /** Records {@code n} more bytes written. */
+    void wrote(long n) throws IOException {
+      since += n;
+      if (since < STEP || (running != null && !running.isDone())) {
+        return;
+      }
+      finish();
+      since = 0;
+      running =
+          pool.submit(
+              () -> {
+                ops.force(label, ch);
+                return null;
+              });
+    }
+
+    /** Waits for the fsync in flight, if any; throws its failure. */
+    void finish() throws IOException {
+      Future<?> r = running;
+      running = null;
+      if (r == null) {
+        return;
+      }
+      try {
+        r.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted while a writeback fsync ran");
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof IOException io) {
+          throw io;
+        }
+        if (e.getCause() instanceof RuntimeException re) {
+          throw re;
+        }
+        throw (Error) e.getCause();
+      }
+    }
+  }
+
+  private void force(String label, Path file) throws IOException {
+    try (FileChannel ch = ops.open(label, file, StandardOpenOption.WRITE)) {
+      ops.force(label, ch);
+    }
+  }
+
+  @Override
+  public void close() {
+    pool.shutdownNow();
+  }
+}
