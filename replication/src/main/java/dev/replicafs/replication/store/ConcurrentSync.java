@@ -48,9 +48,24 @@ final class ConcurrentSync implements AutoCloseable {
    * and returns once all are durable; the first failure is thrown after every call finished.
    */
   void syncAll(String fileLabel, List<Path> files, String dirLabel, Path dir) throws IOException {
+    syncAll(fileLabel, files, dirLabel, dir, false);
+  }
+
+  /**
+   * Like {@link #syncAll(String, List, String, Path)}, but a file that no longer exists (deleted by
+   * retention or replaced by a snapshot since it was written) is skipped: nothing to make durable.
+   */
+  void syncExisting(String fileLabel, List<Path> files, String dirLabel, Path dir)
+      throws IOException {
+    syncAll(fileLabel, files, dirLabel, dir, true);
+  }
+
+  private void syncAll(
+      String fileLabel, List<Path> files, String dirLabel, Path dir, boolean skipMissing)
+      throws IOException {
     if (files.size() <= 1) {
       for (Path f : files) {
-        force(fileLabel, f);
+        force(fileLabel, f, skipMissing);
       }
       ops.syncDirectory(dirLabel, dir);
       return;
@@ -60,7 +75,7 @@ final class ConcurrentSync implements AutoCloseable {
       running.add(
           pool.submit(
               () -> {
-                force(fileLabel, f);
+                force(fileLabel, f, skipMissing);
                 return null;
               }));
     }
@@ -165,9 +180,13 @@ final class ConcurrentSync implements AutoCloseable {
     }
   }
 
-  private void force(String label, Path file) throws IOException {
+  private void force(String label, Path file, boolean skipMissing) throws IOException {
     try (FileChannel ch = ops.open(label, file, StandardOpenOption.WRITE)) {
       ops.force(label, ch);
+    } catch (java.nio.file.NoSuchFileException gone) {
+      if (!skipMissing) {
+        throw gone;
+      }
     }
   }
 

@@ -82,7 +82,7 @@ public final class Db implements AutoCloseable {
     this.store = store;
     this.ops = ops;
     this.files = new DbFiles(dir, ops);
-    this.ltx = new LtxFiles(dir.resolve("ltx"), ops);
+    this.ltx = new LtxFiles(dir.resolve("ltx"), ops, store.concurrentSync());
     this.locks = new LockTable(name);
     this.locks.addListener(owner -> walWriteLockReleased());
     this.ltx.beforeName(

@@ -36,13 +36,15 @@ final class LtxFiles {
 
   private final Path dir;
   private final FileOps ops;
+  private final ConcurrentSync sync;
 
   /** Files written but not yet fsynced (see {@link #syncDeferred}); guarded by itself. */
   private final List<LtxFileName> deferred = new ArrayList<>();
 
-  LtxFiles(Path dir, FileOps ops) {
+  LtxFiles(Path dir, FileOps ops, ConcurrentSync sync) {
     this.dir = dir;
     this.ops = ops;
+    this.sync = sync;
   }
 
   Path dir() {
@@ -208,14 +210,14 @@ final class LtxFiles {
       if (deferred.isEmpty()) {
         return;
       }
+      // Thousands of files at a checkpoint after a burst of synchronous=NORMAL commits: fsynced
+      // together from the store's sync pool (one journal commit where the file system allows),
+      // not one after the other while SQLite's checkpoint waits.
+      List<Path> files = new ArrayList<>(deferred.size());
       for (LtxFileName n : deferred) {
-        try (FileChannel ch = ops.open(prefix + ":LTX_OPEN", path(n), StandardOpenOption.READ)) {
-          ops.force(prefix + ":LTX_FSYNC", ch);
-        } catch (java.nio.file.NoSuchFileException gone) {
-          // deleted by retention or a snapshot: nothing to make durable
-        }
+        files.add(path(n));
       }
-      ops.syncDirectory(prefix + ":LTX_FSYNC_DIR", dir);
+      sync.syncExisting(prefix + ":LTX_FSYNC", files, prefix + ":LTX_FSYNC_DIR", dir);
       deferred.clear();
     }
   }
