@@ -66,7 +66,7 @@ final class ClusterRoles {
       }
       last = "primaries=" + primaries.stream().map(p -> p.spec.name()).toList() + " named=" + named;
       if (primaries.size() == 1) {
-        String url = primaries.get(0).spec.apiUrl();
+        String url = primaries.get(0).spec.advertiseUrl();
         if (named.stream().allMatch(url::equals)) {
           return primaries.get(0);
         }

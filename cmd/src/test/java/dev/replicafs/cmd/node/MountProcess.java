@@ -55,20 +55,26 @@ final class MountProcess implements AutoCloseable {
   /** Writes {@code yaml} to {@code dir/replicafs.yml} and starts {@code replicafs mount}. */
   static MountProcess start(Path dir, String yaml, Map<String, String> env, String... args)
       throws IOException {
+    return start(dir, yaml, env, List.of(), args);
+  }
+
+  /** {@link #start(Path, String, Map, String...)} with extra JVM options for the node. */
+  static MountProcess start(
+      Path dir, String yaml, Map<String, String> env, List<String> jvmArgs, String... args)
+      throws IOException {
     Files.createDirectories(dir);
     Files.writeString(dir.resolve("replicafs.yml"), yaml);
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> argv =
-        new ArrayList<>(
-            List.of(
-                java,
-                "-XX:TieredStopAtLevel=1",
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName(),
-                "mount",
-                "-config",
-                dir.resolve("replicafs.yml").toString()));
+    List<String> argv = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1"));
+    argv.addAll(jvmArgs);
+    argv.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            Main.class.getName(),
+            "mount",
+            "-config",
+            dir.resolve("replicafs.yml").toString()));
     argv.addAll(List.of(args));
     ProcessBuilder pb =
         new ProcessBuilder(argv)
