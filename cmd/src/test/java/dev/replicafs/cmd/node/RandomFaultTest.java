@@ -13,10 +13,12 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -103,12 +105,13 @@ class RandomFaultTest {
   /** The long variant explores: new seeds every run unless one is given. */
   @Test
   @Tag("long")
+  @Timeout(value = 2, unit = TimeUnit.HOURS) // the long profile's fork timeout; default is 5 min
   void manyRandomSchedules() throws Exception {
     run(
         "faults-long",
         Integer.getInteger("replicafs.fault.schedules", 10),
         Long.getLong("replicafs.fault.seed", System.nanoTime()),
-        Duration.ofMinutes(Long.getLong("replicafs.fault.minutes", 24 * 60)),
+        Duration.ofMinutes(Long.getLong("replicafs.fault.minutes", 100)),
         s -> new Plan(4, ALL, false));
   }
 
