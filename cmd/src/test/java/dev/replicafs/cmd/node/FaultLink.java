@@ -126,18 +126,26 @@ final class FaultLink implements AutoCloseable {
         closeQuietly(upstream);
         continue;
       }
-      if (state == State.CUT) {
-        reset(client);
-        reset(upstream);
+      if (!register(client, upstream)) {
         continue;
       }
-      sockets.add(client);
-      sockets.add(upstream);
       java.util.concurrent.atomic.AtomicInteger running =
           new java.util.concurrent.atomic.AtomicInteger(2);
       pump(client, upstream, running, "up");
       pump(upstream, client, running, "down");
     }
+  }
+
+  /** Tracks a new connection, or resets it if a cut came first (atomic with {@link #cut()}). */
+  private synchronized boolean register(Socket client, Socket upstream) {
+    if (state == State.CUT) {
+      reset(client);
+      reset(upstream);
+      return false;
+    }
+    sockets.add(client);
+    sockets.add(upstream);
+    return true;
   }
 
   /**
