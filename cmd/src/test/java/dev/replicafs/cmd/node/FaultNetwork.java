@@ -105,7 +105,7 @@ final class FaultNetwork implements AutoCloseable {
   }
 
   /** Cuts node {@code i} off: its etcd link and its API links both ways. */
-  void isolate(int i) {
+  void isolate(int i) throws InterruptedException {
     etcd[i].cut();
     for (int j = 0; j < n; j++) {
       if (j != i) {
@@ -116,7 +116,7 @@ final class FaultNetwork implements AutoCloseable {
   }
 
   /** Cuts the API links between nodes {@code a} and {@code b}, both ways. */
-  void cut(int a, int b) {
+  void cut(int a, int b) throws InterruptedException {
     api[a][b].cut();
     api[b][a].cut();
   }
