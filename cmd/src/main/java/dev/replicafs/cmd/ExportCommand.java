@@ -1,5 +1,6 @@
 package dev.replicafs.cmd;
 
+import dev.replicafs.cmd.config.LoadContext;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -12,7 +13,8 @@ import picocli.CommandLine.Spec;
 /** {@code replicafs export}: copies a consistent snapshot of a database from any node. */
 @Command(
     name = "export",
-    customSynopsis = "replicafs export -name NAME [-url URL] PATH",
+    customSynopsis =
+        "replicafs export -name NAME [-url URL] [-token-file PATH | -config PATH] PATH",
     description = "Write a consistent copy of database NAME, from any node, to PATH.",
     footer = {
       "",
@@ -21,8 +23,10 @@ import picocli.CommandLine.Spec;
 final class ExportCommand implements Callable<Integer> {
   @Spec CommandLine.Model.CommandSpec spec;
   @Mixin HelpOption help;
+  @Mixin NodeAuthOptions auth;
 
   private final Actions actions;
+  private final LoadContext context;
 
   @Option(
       names = {"-name", "--name"},
@@ -41,8 +45,9 @@ final class ExportCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "PATH", description = "Output file.")
   Path path;
 
-  ExportCommand(Actions actions) {
+  ExportCommand(Actions actions, LoadContext context) {
     this.actions = actions;
+    this.context = context;
   }
 
   @Override
@@ -54,7 +59,10 @@ final class ExportCommand implements Callable<Integer> {
     }
     actions.export(
         new Requests.Export(
-            NodeArguments.url(spec, url), NodeArguments.databaseName(spec, name), path));
+            NodeArguments.url(spec, url),
+            NodeArguments.databaseName(spec, name),
+            path,
+            auth.security(spec, context)));
     return ExitCodes.OK;
   }
 }

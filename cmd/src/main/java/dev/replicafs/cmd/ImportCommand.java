@@ -1,5 +1,6 @@
 package dev.replicafs.cmd;
 
+import dev.replicafs.cmd.config.LoadContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +21,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "import",
-    customSynopsis = "replicafs import -name NAME [-url URL] PATH",
+    customSynopsis =
+        "replicafs import -name NAME [-url URL] [-token-file PATH | -config PATH] PATH",
     description = "Create or replace database NAME with the SQLite file PATH (via the primary).",
     footer = {
       "",
@@ -32,8 +34,10 @@ final class ImportCommand implements Callable<Integer> {
 
   @Spec CommandLine.Model.CommandSpec spec;
   @Mixin HelpOption help;
+  @Mixin NodeAuthOptions auth;
 
   private final Actions actions;
+  private final LoadContext context;
 
   @Option(
       names = {"-name", "--name"},
@@ -52,8 +56,9 @@ final class ImportCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "PATH", description = "SQLite database file to upload.")
   Path path;
 
-  ImportCommand(Actions actions) {
+  ImportCommand(Actions actions, LoadContext context) {
     this.actions = actions;
+    this.context = context;
   }
 
   @Override
@@ -76,7 +81,10 @@ final class ImportCommand implements Callable<Integer> {
     }
     actions.importDatabase(
         new Requests.Import(
-            NodeArguments.url(spec, url), NodeArguments.databaseName(spec, name), path));
+            NodeArguments.url(spec, url),
+            NodeArguments.databaseName(spec, name),
+            path,
+            auth.security(spec, context)));
     return ExitCodes.OK;
   }
 }

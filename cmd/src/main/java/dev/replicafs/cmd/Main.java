@@ -46,9 +46,9 @@ public final class Main {
   static CommandLine commandLine(Actions actions, LoadContext context) {
     CommandLine cli = new CommandLine(new Root());
     cli.addSubcommand("mount", new MountCommand(actions, context));
-    cli.addSubcommand("run", new RunCommand(actions));
-    cli.addSubcommand("export", new ExportCommand(actions));
-    cli.addSubcommand("import", new ImportCommand(actions));
+    cli.addSubcommand("run", new RunCommand(actions, context));
+    cli.addSubcommand("export", new ExportCommand(actions, context));
+    cli.addSubcommand("import", new ImportCommand(actions, context));
     cli.addSubcommand("version", new VersionCommand());
     cli.addSubcommand("bench", new BenchCommand());
     cli.addSubcommand("help", new CommandLine.HelpCommand());

@@ -1,6 +1,7 @@
 package dev.replicafs.cmd;
 
 import dev.replicafs.cmd.config.Config;
+import dev.replicafs.replication.http.NodeSecurity;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,6 +30,7 @@ public final class Requests {
    * @param ifCandidate skip the command (exit 0) on non-candidates
    * @param verbose log to stderr
    * @param command the command and its arguments
+   * @param security the cluster token (and TLS) to talk to the node with
    */
   public record Run(
       URI url,
@@ -36,9 +38,22 @@ public final class Requests {
       Path haltLockOn,
       boolean ifCandidate,
       boolean verbose,
-      List<String> command) {
+      List<String> command,
+      NodeSecurity security) {
     public Run {
       command = List.copyOf(command);
+      java.util.Objects.requireNonNull(security, "security");
+    }
+
+    /** Without a token. */
+    public Run(
+        URI url,
+        boolean promote,
+        Path haltLockOn,
+        boolean ifCandidate,
+        boolean verbose,
+        List<String> command) {
+      this(url, promote, haltLockOn, ifCandidate, verbose, command, NodeSecurity.NONE);
     }
   }
 
@@ -46,8 +61,26 @@ public final class Requests {
    * {@code replicafs export}: copy database {@code name} from the node at {@code url} to {@code
    * path}.
    */
-  public record Export(URI url, String name, Path path) {}
+  public record Export(URI url, String name, Path path, NodeSecurity security) {
+    public Export {
+      java.util.Objects.requireNonNull(security, "security");
+    }
+
+    /** Without a token. */
+    public Export(URI url, String name, Path path) {
+      this(url, name, path, NodeSecurity.NONE);
+    }
+  }
 
   /** {@code replicafs import}: replace or create database {@code name} through the primary. */
-  public record Import(URI url, String name, Path path) {}
+  public record Import(URI url, String name, Path path, NodeSecurity security) {
+    public Import {
+      java.util.Objects.requireNonNull(security, "security");
+    }
+
+    /** Without a token. */
+    public Import(URI url, String name, Path path) {
+      this(url, name, path, NodeSecurity.NONE);
+    }
+  }
 }

@@ -1,5 +1,6 @@
 package dev.replicafs.cmd;
 
+import dev.replicafs.cmd.config.LoadContext;
 import dev.replicafs.cmd.log.LogSetup;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,7 +18,8 @@ import picocli.CommandLine.Spec;
     name = "run",
     customSynopsis = {
       "replicafs run [-url URL] [-promote | -with-halt-lock-on PATH]",
-      "                     [-if-candidate] [-v] -- CMD [ARGS...]"
+      "                     [-if-candidate] [-v] [-token-file PATH | -config PATH]",
+      "                     -- CMD [ARGS...]"
     },
     description = {
       "Run a command after promoting the local node, or holding a halt lock.",
@@ -34,8 +36,10 @@ import picocli.CommandLine.Spec;
 final class RunCommand implements Callable<Integer> {
   @Spec CommandLine.Model.CommandSpec spec;
   @Mixin HelpOption help;
+  @Mixin NodeAuthOptions auth;
 
   private final Actions actions;
+  private final LoadContext context;
 
   @Option(
       names = {"-url", "--url"},
@@ -68,8 +72,9 @@ final class RunCommand implements Callable<Integer> {
   @Parameters(paramLabel = "CMD", arity = "0..*", description = "Command and arguments after --.")
   List<String> command = new ArrayList<>();
 
-  RunCommand(Actions actions) {
+  RunCommand(Actions actions, LoadContext context) {
     this.actions = actions;
+    this.context = context;
   }
 
   @Override
@@ -93,6 +98,12 @@ final class RunCommand implements Callable<Integer> {
     }
     return actions.run(
         new Requests.Run(
-            NodeArguments.url(spec, url), promote, haltLockOn, ifCandidate, verbose, command));
+            NodeArguments.url(spec, url),
+            promote,
+            haltLockOn,
+            ifCandidate,
+            verbose,
+            command,
+            auth.security(spec, context)));
   }
 }

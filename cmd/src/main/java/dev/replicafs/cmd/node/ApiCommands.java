@@ -10,6 +10,7 @@ import dev.replicafs.cmd.halt.HaltLockRunner;
 import dev.replicafs.cmd.transfer.Progress;
 import dev.replicafs.replication.http.NodeApiException;
 import dev.replicafs.replication.http.NodeClient;
+import dev.replicafs.replication.http.NodeSecurity;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -26,7 +27,9 @@ import java.util.List;
 
 /**
  * {@code replicafs run}, {@code export} and {@code import} over the node API ({@link NodeClient}):
- * every failure becomes one line naming the node and what to check.
+ * every failure becomes one line naming the node and what to check. Every request carries the
+ * request's {@link NodeSecurity} (cluster token, TLS), so they work against a node with {@code
+ * http.token}.
  */
 final class ApiCommands {
   /** The ID these short-lived clients present; not a node. */
@@ -43,7 +46,7 @@ final class ApiCommands {
 
   int run(Requests.Run r) throws Exception {
     if (r.ifCandidate()) {
-      JsonNode info = call(r.url(), () -> new NodeClient(r.url(), CLIENT_ID).info());
+      JsonNode info = call(r.url(), () -> new NodeClient(r.url(), CLIENT_ID, r.security()).info());
       if (!info.path("candidate").asBoolean(false)) {
         out.println("node is not a candidate, skipping execution");
         out.flush();
@@ -54,7 +57,7 @@ final class ApiCommands {
       call(
           r.url(),
           () -> {
-            new NodeClient(r.url(), CLIENT_ID).promote(PROMOTE_TIMEOUT);
+            new NodeClient(r.url(), CLIENT_ID, r.security()).promote(PROMOTE_TIMEOUT);
             return null;
           });
       out.println("node is primary");
@@ -77,7 +80,9 @@ final class ApiCommands {
     try {
       try (OutputStream file = Files.newOutputStream(tmp);
           OutputStream counted = counting(file, progress)) {
-        call(r.url(), () -> new NodeClient(r.url(), CLIENT_ID).export(r.name(), counted));
+        call(
+            r.url(),
+            () -> new NodeClient(r.url(), CLIENT_ID, r.security()).export(r.name(), counted));
       }
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
         ch.force(true);
@@ -90,18 +95,19 @@ final class ApiCommands {
   }
 
   void importDatabase(Requests.Import r) throws Exception {
-    URI url = primaryOf(r.url());
+    URI url = primaryOf(r.url(), r.security());
     long size = Files.size(r.path());
     Progress progress =
         new Progress(r.name(), size, out, Progress.stdoutIsTerminal(), Clock.systemUTC());
-    call(url, () -> new NodeClient(url, CLIENT_ID).importDatabase(r.name(), r.path()));
+    call(
+        url, () -> new NodeClient(url, CLIENT_ID, r.security()).importDatabase(r.name(), r.path()));
     progress.advance(size);
     progress.finish();
   }
 
   /** The primary's API URL as the node at {@code url} knows it (imports go to the primary). */
-  private static URI primaryOf(URI url) throws Exception {
-    JsonNode info = call(url, () -> new NodeClient(url, CLIENT_ID).info());
+  private static URI primaryOf(URI url, NodeSecurity security) throws Exception {
+    JsonNode info = call(url, () -> new NodeClient(url, CLIENT_ID, security).info());
     if (info.path("isPrimary").asBoolean(false)) {
       return url;
     }
@@ -124,7 +130,11 @@ final class ApiCommands {
       throw new CliException(
           "cannot reach the node at " + url + ": is replicafs mount running there? (-url)", e);
     } catch (NodeApiException e) {
-      throw new CliException("the node at " + url + " refused: " + e.getMessage(), e);
+      String hint =
+          e.status() == 401
+              ? " (give the cluster token with -token-file PATH, -config PATH or $REPLICAFS_TOKEN)"
+              : "";
+      throw new CliException("the node at " + url + " refused: " + e.getMessage() + hint, e);
     } catch (IOException e) {
       throw new CliException("talking to the node at " + url + " failed: " + e, e);
     }

@@ -25,17 +25,29 @@ final class Cluster implements AutoCloseable {
   private final Path root;
   private final LeaseSection lease;
   private final String extra;
+  private final FaultNetwork network;
   private final List<ClusterNode> nodes = new ArrayList<>();
 
-  private Cluster(Path root, LeaseSection lease, String extra) {
+  private Cluster(Path root, LeaseSection lease, String extra, FaultNetwork network) {
     this.root = root;
     this.lease = lease;
     this.extra = extra;
+    this.network = network;
   }
 
   /** Starts {@code n} nodes at once and waits until each is mounted. */
   static Cluster start(Path root, int n, LeaseSection lease, String extra) throws Exception {
-    Cluster c = new Cluster(root, lease, extra);
+    return start(root, n, lease, extra, null);
+  }
+
+  /**
+   * {@link #start(Path, int, LeaseSection, String)} with the nodes talking to each other through
+   * {@code network} (null: directly), which must have been started for at least {@code n} nodes;
+   * the lease section should take its etcd endpoints from the network too.
+   */
+  static Cluster start(Path root, int n, LeaseSection lease, String extra, FaultNetwork network)
+      throws Exception {
+    Cluster c = new Cluster(root, lease, extra, network);
     try {
       for (int i = 0; i < n; i++) {
         c.add();
@@ -53,10 +65,18 @@ final class Cluster implements AutoCloseable {
   /** Adds a node with a fresh data dir and starts it (not yet waiting for its mount). */
   ClusterNode add() throws Exception {
     int index = nodes.size();
+    Path dir = root.resolve("node" + index);
     ClusterNode.Spec spec =
-        new ClusterNode.Spec(index, root.resolve("node" + index), MountProcess.freePort());
+        network == null
+            ? new ClusterNode.Spec(index, dir, MountProcess.freePort())
+            : new ClusterNode.Spec(
+                index, dir, network.apiPort(index), FaultNetwork.hostName(index));
     ClusterNode.Spec seed = index == 0 ? spec : nodes.get(0).spec;
-    ClusterNode node = new ClusterNode(spec, ClusterNode.config(spec, lease, seed, extra));
+    ClusterNode node =
+        new ClusterNode(
+            spec,
+            ClusterNode.config(spec, lease, seed, extra),
+            network == null ? List.of() : network.jvmArgs(index));
     nodes.add(node);
     return node.start();
   }

@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -29,8 +30,16 @@ final class ClusterNode implements AutoCloseable {
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  /** Where a node lives: {@code dir/{data,mnt,log,replicafs.yml}} and its API port. */
-  record Spec(int index, Path dir, int apiPort) {
+  /**
+   * Where a node lives: {@code dir/{data,mnt,log,replicafs.yml}}, its API port and the host its
+   * advertised URL names (its own address, or a name a {@link FaultNetwork} resolves per node).
+   */
+  record Spec(int index, Path dir, int apiPort, String advertiseHost) {
+    /** A node that advertises its own address. */
+    Spec(int index, Path dir, int apiPort) {
+      this(index, dir, apiPort, "127.0.0." + (index + 1));
+    }
+
     String name() {
       return "node" + index;
     }
@@ -44,18 +53,31 @@ final class ClusterNode implements AutoCloseable {
       return "127.0.0." + (index + 1);
     }
 
+    /** The node API as this test JVM reaches it (never through a {@link FaultLink}). */
     String apiUrl() {
       return "http://" + host() + ":" + apiPort;
+    }
+
+    /** The URL the node advertises ({@code lease.advertise-url}), as other nodes use it. */
+    String advertiseUrl() {
+      return "http://" + advertiseHost + ":" + apiPort;
     }
   }
 
   final Spec spec;
   private final String yaml;
+  private final List<String> jvmArgs;
   private MountProcess process;
 
   ClusterNode(Spec spec, String yaml) {
+    this(spec, yaml, List.of());
+  }
+
+  /** A node whose JVM gets {@code jvmArgs} (e.g. a {@link FaultNetwork}'s hosts file). */
+  ClusterNode(Spec spec, String yaml, List<String> jvmArgs) {
     this.spec = spec;
     this.yaml = yaml;
+    this.jvmArgs = List.copyOf(jvmArgs);
   }
 
   /** The generated replicafs.yml: data and fuse dirs, API address, {@code lease}, {@code extra}. */
@@ -78,7 +100,7 @@ final class ClusterNode implements AutoCloseable {
     if (process != null && process.process.isAlive()) {
       throw new IllegalStateException(spec.name() + " is running");
     }
-    process = MountProcess.start(spec.dir(), yaml, Map.of());
+    process = MountProcess.start(spec.dir(), yaml, Map.of(), jvmArgs);
     return this;
   }
 

@@ -67,7 +67,7 @@ class ClusterReplicationTest {
           .isEqualTo(n.spec.index() == 0);
       assertThat(info.path("primary").path("advertiseURL").asText())
           .as(n.spec.name())
-          .isEqualTo(cluster.primary().spec.apiUrl());
+          .isEqualTo(cluster.primary().spec.advertiseUrl());
       assertThat(n.metric("replicafs_is_primary", Map.of())).isEqualTo(n.spec.index() == 0 ? 1 : 0);
     }
   }

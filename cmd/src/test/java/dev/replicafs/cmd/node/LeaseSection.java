@@ -16,7 +16,7 @@ interface LeaseSection {
         "lease:\n  type: static\n  hostname: \""
             + seed.name()
             + "\"\n  advertise-url: \""
-            + seed.apiUrl()
+            + seed.advertiseUrl()
             + "\"\n  candidate: "
             + (self.index() == seed.index())
             + "\n";
@@ -41,7 +41,7 @@ interface LeaseSection {
         "lease:\n  type: etcd\n  hostname: \""
             + self.name()
             + "\"\n  advertise-url: \""
-            + self.apiUrl()
+            + self.advertiseUrl()
             + "\"\n  candidate: "
             + candidate.test(self.index())
             + "\n  etcd:\n    endpoints: [\""

@@ -55,20 +55,26 @@ final class MountProcess implements AutoCloseable {
   /** Writes {@code yaml} to {@code dir/replicafs.yml} and starts {@code replicafs mount}. */
   static MountProcess start(Path dir, String yaml, Map<String, String> env, String... args)
       throws IOException {
+    return start(dir, yaml, env, List.of(), args);
+  }
+
+  /** {@link #start(Path, String, Map, String...)} with extra JVM options for the node. */
+  static MountProcess start(
+      Path dir, String yaml, Map<String, String> env, List<String> jvmArgs, String... args)
+      throws IOException {
     Files.createDirectories(dir);
     Files.writeString(dir.resolve("replicafs.yml"), yaml);
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> argv =
-        new ArrayList<>(
-            List.of(
-                java,
-                "-XX:TieredStopAtLevel=1",
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName(),
-                "mount",
-                "-config",
-                dir.resolve("replicafs.yml").toString()));
+    List<String> argv = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1"));
+    argv.addAll(jvmArgs);
+    argv.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            Main.class.getName(),
+            "mount",
+            "-config",
+            dir.resolve("replicafs.yml").toString()));
     argv.addAll(List.of(args));
     ProcessBuilder pb =
         new ProcessBuilder(argv)
@@ -162,11 +168,26 @@ final class MountProcess implements AutoCloseable {
     return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "(no log)";
   }
 
-  /** SIGKILLs the JVM and every process it started (the fusermount helper too). */
+  /**
+   * SIGKILLs the JVM and every process it started (the fusermount helper too) and waits for it to
+   * end. A process that outlives its SIGKILL by 30 s is stuck in the kernel: what its threads wait
+   * in ({@code /proc/<pid>/task/<tid>/wchan} and {@code stack}) is printed, and it gets 120 s more
+   * before this fails with that description.
+   */
   void killTree() throws Exception {
-    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
+    tree.forEach(ProcessHandle::destroyForcibly);
     process.destroyForcibly();
-    process.waitFor(30, TimeUnit.SECONDS);
+    tree.add(0, process.toHandle());
+    if (process.waitFor(30, TimeUnit.SECONDS)) {
+      return;
+    }
+    String stuck = KernelWait.describe(tree);
+    System.out.println("STUCK after SIGKILL (30 s): " + dir + "\n" + stuck);
+    if (!process.waitFor(120, TimeUnit.SECONDS)) {
+      fail("replicafs mount did not end 150 s after SIGKILL: " + dir + "\n" + stuck);
+    }
+    System.out.println("STUCK process ended later: " + dir);
   }
 
   @Override

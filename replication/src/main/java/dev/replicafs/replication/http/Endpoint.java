@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * with a one-line message. A failure after the response started only closes the connection.
  *
  * <p>With a cluster token, a request without {@code Authorization: Bearer <token>} or with another
- * token is refused with {@code 401} before the endpoint runs; the token is never echoed or logged.
+ * token is refused with {@code 401} before the endpoint runs; the token is never echoed or logged,
+ * and the refusal is logged through {@link RefusalLog} (WARN once per address per 5 minutes).
  */
 final class Endpoint implements HttpHandler {
   private static final Logger log = LoggerFactory.getLogger(Endpoint.class);
@@ -37,12 +38,15 @@ final class Endpoint implements HttpHandler {
   private final String nodeId;
   private final Store store;
   private final Optional<ClusterToken> token;
+  private final RefusalLog refusals;
   private final Body body;
 
-  Endpoint(String nodeId, Store store, Optional<ClusterToken> token, Body body) {
+  Endpoint(
+      String nodeId, Store store, Optional<ClusterToken> token, RefusalLog refusals, Body body) {
     this.nodeId = nodeId;
     this.store = store;
     this.token = token;
+    this.refusals = refusals;
     this.body = body;
   }
 
@@ -86,12 +90,9 @@ final class Endpoint implements HttpHandler {
     if (token.get().accepts(presented)) {
       return;
     }
-    String reason = presented == null ? "missing cluster token" : "wrong cluster token";
-    log.warn(
-        "refused unauthenticated request: path={} peer={} reason={}",
-        exchange.getRequestPath(),
-        exchange.getSourceAddress(),
-        reason);
+    String kind = presented == null ? "missing" : "wrong";
+    String reason = kind + " cluster token";
+    refusals.refused(exchange.getRequestPath(), exchange.getSourceAddress(), kind);
     exchange.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, "Bearer realm=\"replicafs\"");
     throw new ApiException(
         401, reason + ": send Authorization: Bearer <http.token> with the cluster's token");

@@ -88,6 +88,7 @@ public final class NodeServer implements AutoCloseable {
   private volatile RoleControl control;
   private final EventHub events = new EventHub();
   private final NodeMetrics metrics;
+  private final RefusalLog refusals;
   private final Undertow server;
   private final dev.replicafs.replication.halt.HaltTable halts;
   private boolean closed;
@@ -102,6 +103,7 @@ public final class NodeServer implements AutoCloseable {
     this.hub = new StreamHub(store);
     RoleEndpoints roles = new RoleEndpoints(() -> control);
     this.metrics = new NodeMetrics(store, feed, role);
+    this.refusals = new RefusalLog(clock).register(metrics.registry());
     store.addListener(events);
     store.addListener(metrics);
     this.halts = new dev.replicafs.replication.halt.HaltTable(store, clock);
@@ -194,12 +196,12 @@ public final class NodeServer implements AutoCloseable {
 
   /** An endpoint that requires the cluster token when one is configured. */
   private Endpoint endpoint(Endpoint.Body body) {
-    return new Endpoint(nodeId, store, options.security().token(), body);
+    return new Endpoint(nodeId, store, options.security().token(), refusals, body);
   }
 
   /** An endpoint anyone may call ({@code /info}, {@code /metrics}). */
   private Endpoint openEndpoint(Endpoint.Body body) {
-    return new Endpoint(nodeId, store, Optional.empty(), body);
+    return new Endpoint(nodeId, store, Optional.empty(), refusals, body);
   }
 
   private Undertow.Builder listener(Undertow.Builder builder) {

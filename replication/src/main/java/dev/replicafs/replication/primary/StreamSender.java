@@ -2,6 +2,7 @@ package dev.replicafs.replication.primary;
 
 import dev.replicafs.replication.ltx.LtxDecoder;
 import dev.replicafs.replication.ltx.LtxFileName;
+import dev.replicafs.replication.ltx.LtxFormatException;
 import dev.replicafs.replication.ltx.LtxHeader;
 import dev.replicafs.replication.ltx.Pos;
 import dev.replicafs.replication.store.Db;
@@ -44,10 +45,10 @@ import org.slf4j.LoggerFactory;
  * For each database the sender remembers the position it last sent (initially the replica's) and
  * picks the next file: the replica ahead of the primary, or at the same TXID with another checksum
  * (a diverged old primary), or needing a file retention removed, or whose next file does not
- * continue its checksum, gets a snapshot (streamed by {@link Db#writeSnapshot}, never held in
- * memory); otherwise (a replica at TXID 0 included) the single-transaction file {@code
- * <txid+1>-<txid+1>.ltx}, verified completely before it is sent. An I/O error aborts the stream
- * without END so the replica sees a cut and reconnects.
+ * continue its checksum or is corrupt on disk (fails verification), gets a snapshot (streamed by
+ * {@link Db#writeSnapshot}, never held in memory); otherwise (a replica at TXID 0 included) the
+ * single-transaction file {@code <txid+1>-<txid+1>.ltx}, verified completely before it is sent. An
+ * I/O error aborts the stream without END so the replica sees a cut and reconnects.
  */
 public final class StreamSender {
   private static final Logger log = LoggerFactory.getLogger(StreamSender.class);
@@ -227,6 +228,17 @@ public final class StreamSender {
           peer,
           db.name(),
           String.format("%016x", next));
+      return false;
+    } catch (LtxFormatException e) {
+      // Damaged on disk (bit rot, a truncated copy): sending it would only make the replica
+      // refuse it and reconnect, forever. The database itself is intact, so a snapshot is correct.
+      log.warn(
+          "next ltx file is corrupt on disk, sending a snapshot instead: peer={} db={} file={}"
+              + " reason={}",
+          peer,
+          db.name(),
+          path,
+          e.getMessage());
       return false;
     }
     LtxHeader header = dec.header();

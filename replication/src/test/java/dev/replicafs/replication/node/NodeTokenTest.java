@@ -95,6 +95,42 @@ class NodeTokenTest {
   }
 
   @Test
+  void aFloodOfRefusalsFromOneAddressLogsOneWarningAndCountsEveryRefusal() throws Exception {
+    Logger endpoint = (Logger) LoggerFactory.getLogger("dev.replicafs.replication.http.Endpoint");
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    logs.start();
+    endpoint.addAppender(logs);
+    ch.qos.logback.classic.Level level = endpoint.getLevel();
+    endpoint.setLevel(ch.qos.logback.classic.Level.DEBUG);
+    try {
+      for (int i = 0; i < 50; i++) {
+        assertThat(send("/export?name=app.db", null, Optional.empty()).statusCode()).isEqualTo(401);
+      }
+      for (int i = 0; i < 10; i++) {
+        assertThat(send("/events", null, Optional.of("Bearer wrong")).statusCode()).isEqualTo(401);
+      }
+    } finally {
+      endpoint.detachAppender(logs);
+      endpoint.setLevel(level);
+    }
+    List<ILoggingEvent> refusals =
+        logs.list.stream()
+            .filter(e -> e.getFormattedMessage().startsWith("refused unauthenticated request"))
+            .toList();
+    assertThat(refusals).hasSize(60);
+    assertThat(refusals.stream().filter(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN))
+        .as("one warning for the address, the rest at debug")
+        .hasSize(1);
+    assertThat(refusals.get(0).getFormattedMessage())
+        .contains("reason=missing", "logged at debug")
+        .doesNotContain(TOKEN);
+    String metrics = send("/metrics", null, Optional.empty()).body();
+    assertThat(metrics)
+        .contains("replicafs_http_unauthorized_total{reason=\"missing\"} 50.0")
+        .contains("replicafs_http_unauthorized_total{reason=\"wrong\"} 10.0");
+  }
+
+  @Test
   void theRightTokenIsAcceptedAndInfoAndMetricsStayOpen() throws Exception {
     Optional<String> right = Optional.of("Bearer " + TOKEN);
     assertThat(send("/export?name=app.db", null, right).statusCode()).isEqualTo(200);
