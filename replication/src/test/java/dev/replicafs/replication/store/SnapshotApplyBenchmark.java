@@ -10,7 +10,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -94,6 +93,5 @@ class SnapshotApplyBenchmark {
             load);
     System.out.println(s);
     report.append(s).append('\n');
-    List.of();
   }
 }
