@@ -20,8 +20,11 @@ final class MountTable {
   private static final Logger log = LoggerFactory.getLogger(MountTable.class);
   private static final Path MOUNTINFO = Path.of("/proc/self/mountinfo");
 
-  /** One mounted file system: where, of which type, from which source. */
-  record Entry(Path mountPoint, String fsType, String source) {}
+  /**
+   * One mounted file system: where, of which type, from which source, and its device ({@code
+   * major:minor}; for FUSE the minor names the connection under {@code /sys/fs/fuse/connections}).
+   */
+  record Entry(Path mountPoint, String fsType, String source, String device) {}
 
   private MountTable() {}
 
@@ -44,7 +47,7 @@ final class MountTable {
     if (f.length < 5 || dash < 0 || dash + 2 >= f.length) {
       return null;
     }
-    return new Entry(Path.of(unescape(f[4])), f[dash + 1], f[dash + 2]);
+    return new Entry(Path.of(unescape(f[4])), f[dash + 1], f[dash + 2], f[2]);
   }
 
   private static String unescape(String s) {
@@ -73,6 +76,11 @@ final class MountTable {
       return false;
     }
     log.warn("removing stale fuse mount mountpoint={} type={}", mountPoint, e.get().fsType());
+    // A SIGKILLed node can stay in the kernel forever: one of its threads waits uninterruptibly on
+    // a request or page of its own mount that no thread is left to answer, and the connection is
+    // only torn down when that process's descriptors are released, which its stuck thread
+    // prevents. Aborting the connection ends every wait (with ENOTCONN), so the old process exits.
+    FuseConnection.abort(e.get());
     if (!run("fusermount", "-u", "-z", mountPoint.toString())) {
       run("umount", "-l", mountPoint.toString());
     }
