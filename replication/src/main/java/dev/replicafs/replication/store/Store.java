@@ -235,10 +235,7 @@ public final class Store implements AutoCloseable {
       checkOpen();
       db = dbs.get(name);
       if (db == null) {
-        Path dir = options.dataDir().resolve("dbs").resolve(name);
-        ops.createDirectories("CREATE:MKDIR", dir);
-        db = new Db(name, dir, this, ops);
-        dbs.put(name, db);
+        db = register(name);
       }
       if (!db.exists(FileKind.DATABASE)) {
         db.files.create(FileKind.DATABASE, "CREATE:OPEN_DATABASE");
@@ -248,6 +245,15 @@ public final class Store implements AutoCloseable {
     if (created) {
       invalidator.invalidateEntry(name);
     }
+    return db;
+  }
+
+  /** Creates {@code dbs/<name>/} and registers its {@code Db}; the caller holds this monitor. */
+  private Db register(String name) throws IOException {
+    Path dir = options.dataDir().resolve("dbs").resolve(name);
+    ops.createDirectories("CREATE:MKDIR", dir);
+    Db db = new Db(name, dir, this, ops);
+    dbs.put(name, db);
     return db;
   }
 
@@ -290,10 +296,7 @@ public final class Store implements AutoCloseable {
       checkOpen();
       db = dbs.get(name);
       if (db == null) {
-        Path dir = options.dataDir().resolve("dbs").resolve(name);
-        ops.createDirectories("CREATE:MKDIR", dir);
-        db = new Db(name, dir, this, ops);
-        dbs.put(name, db);
+        db = register(name);
         added = true;
       }
     }
