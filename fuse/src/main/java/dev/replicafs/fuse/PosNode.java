@@ -36,6 +36,6 @@ final class PosNode implements Node {
 
   @Override
   public int read(Pointer buf, long size, long offset) {
-    return NativeBuffers.copy(VirtualFile.ascii(render(db.pos())), offset, size, buf);
+    return NativeBuffers.copy(VirtualFile.ascii(render(db.committedPos())), offset, size, buf);
   }
 }

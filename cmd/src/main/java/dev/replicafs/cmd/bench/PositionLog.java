@@ -1,5 +1,6 @@
 package dev.replicafs.cmd.bench;
 
+import dev.replicafs.replication.ltx.Pos;
 import dev.replicafs.replication.store.PositionEvent;
 import dev.replicafs.replication.store.PositionListener;
 import java.util.ArrayList;
@@ -17,10 +18,23 @@ final class PositionLog implements PositionListener {
 
   @Override
   public void positionChanged(PositionEvent event) {
+    record(event.db(), event.pos().txid());
+  }
+
+  /**
+   * A primary's WAL commit, before its file is named: the instant the application's commit
+   * returned, which is what lag is measured from. The later named event of the same TXID is ignored
+   * by the reader (first instant per TXID wins).
+   */
+  @Override
+  public void committed(String db, Pos pos) {
+    record(db, pos.txid());
+  }
+
+  private void record(String db, long txid) {
     long now = System.nanoTime();
     synchronized (this) {
-      byDb.computeIfAbsent(event.db(), k -> new ArrayList<>())
-          .add(new long[] {event.pos().txid(), now});
+      byDb.computeIfAbsent(db, k -> new ArrayList<>()).add(new long[] {txid, now});
     }
   }
 

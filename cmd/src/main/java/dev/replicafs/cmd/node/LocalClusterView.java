@@ -91,7 +91,10 @@ final class LocalClusterView implements ClusterView, PositionListener {
 
   @Override
   public OptionalLong txid(String db) {
-    return store.db(db).map(d -> OptionalLong.of(d.pos().txid())).orElse(OptionalLong.empty());
+    return store
+        .db(db)
+        .map(d -> OptionalLong.of(d.committedPos().txid()))
+        .orElse(OptionalLong.empty());
   }
 
   @Override

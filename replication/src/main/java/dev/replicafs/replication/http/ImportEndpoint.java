@@ -58,7 +58,7 @@ final class ImportEndpoint implements Endpoint.Body {
       DatabaseHeader header = check(body);
       long pages = Files.size(body) / header.pageSize();
       Db existing = store.db(name).orElse(null);
-      long txid = existing == null ? 1 : existing.pos().txid() + 1;
+      long txid = existing == null ? 1 : existing.committedPos().txid() + 1;
       encode(body, ltx, header.pageSize(), pages, txid);
       Db db = existing != null ? existing : store.create(name);
       Pos pos;

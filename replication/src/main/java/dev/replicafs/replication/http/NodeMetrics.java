@@ -73,7 +73,10 @@ public final class NodeMetrics implements PositionListener, FrameObserver {
   @Override
   public void positionChanged(PositionEvent event) {
     if (event.cause() == PositionEvent.Cause.COMMIT) {
-      add(commits, 1, event.db());
+      // a file the primary merged several commits into counts each of them
+      var h = event.header();
+      long n = h == null || h.minTxid() == 1 ? 1 : h.maxTxid() - h.minTxid() + 1;
+      add(commits, n, event.db());
     } else if (event.cause() == PositionEvent.Cause.APPLY) {
       add(applies, 1, event.db());
     }

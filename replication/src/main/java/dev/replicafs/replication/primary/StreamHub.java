@@ -164,7 +164,8 @@ public final class StreamHub implements PrimaryStreams {
    * Every local database's final position, or null while a transaction may still be in flight: a
    * writer that did its last write before the fence closed can still commit (WAL: releasing the
    * WRITE lock; rollback journal: deleting the journal under RESERVED), so the flush waits until no
-   * database has a writer lock held. After the fence no new transaction can commit.
+   * database has a writer lock held or a committed transaction whose LTX file is not named yet.
+   * After the fence no new transaction can commit.
    */
   private Map<String, Pos> positions() {
     Map<String, Pos> out = new TreeMap<>();
@@ -172,7 +173,8 @@ public final class StreamHub implements PrimaryStreams {
       LockTable locks = db.locks();
       if (locks.isWriteLocked(LockFile.SHM, LockBytes.WAL_WRITE)
           || locks.isWriteLocked(LockFile.DATABASE, LockBytes.RESERVED)
-          || locks.isWriteLocked(LockFile.DATABASE, LockBytes.PENDING)) {
+          || locks.isWriteLocked(LockFile.DATABASE, LockBytes.PENDING)
+          || !db.namingIdle()) {
         return null;
       }
       out.put(db.name(), db.pos());

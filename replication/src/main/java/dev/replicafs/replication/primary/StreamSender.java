@@ -199,13 +199,14 @@ public final class StreamSender {
   }
 
   /**
-   * Sends {@code <txid+1>-<txid+1>.ltx} if it exists and continues {@code at}. A file up to 1 MiB
-   * (nearly every transaction) is read once into memory, verified from there and sent from there; a
-   * larger one is verified in one pass and streamed in a second.
+   * Sends the file that starts at {@code txid+1} ({@code <txid+1>-<txid+1>.ltx}, or a file the
+   * primary merged several transactions into) if it exists and continues {@code at}. A file up to 1
+   * MiB (nearly every transaction) is read once into memory, verified from there and sent from
+   * there; a larger one is verified in one pass and streamed in a second.
    */
   private boolean sendNext(Db db, Pos at) throws IOException {
     long next = at.txid() + 1;
-    Path path = db.ltxPath(new LtxFileName(next, next));
+    Path path = db.ltxPath(db.ltxFileFrom(next).orElse(new LtxFileName(next, next)));
     byte[] small = null;
     LtxDecoder dec;
     long size;

@@ -13,6 +13,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.BitSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -74,6 +75,12 @@ public final class Db implements AutoCloseable {
   private volatile Pos pos = Pos.ZERO;
   private volatile long posTimestamp;
 
+  /** The last committed transaction's position: {@link #pos} or ahead of it by the queued files. */
+  private volatile Pos tip = Pos.ZERO;
+
+  /** Names WAL commits' LTX files after the lock release (owner of the queue). */
+  final LtxNamer namer;
+
   /** The last journal commit's gate failed; the next journal commit is SQLite's rollback of it. */
   private boolean revertPending;
 
@@ -84,6 +91,7 @@ public final class Db implements AutoCloseable {
     this.files = new DbFiles(dir, ops);
     this.ltx = new LtxFiles(dir.resolve("ltx"), ops, store.concurrentSync());
     this.locks = new LockTable(name);
+    this.namer = new LtxNamer(this, store.namingThread());
     this.locks.addListener(owner -> walWriteLockReleased());
     this.ltx.beforeName(
         tmp -> {
@@ -123,7 +131,8 @@ public final class Db implements AutoCloseable {
    */
   public LockGuard haltWrites(java.time.Duration timeout) throws IOException {
     try {
-      return locks.acquireWriteLock(walMode ? JournalMode.WAL : JournalMode.ROLLBACK, timeout);
+      return drained(
+          locks.acquireWriteLock(walMode ? JournalMode.WAL : JournalMode.ROLLBACK, timeout));
     } catch (LockTimeoutException e) {
       throw new StoreException("could not halt writes on db=" + name + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {
@@ -229,9 +238,35 @@ public final class Db implements AutoCloseable {
     return files.path(kind);
   }
 
-  /** The current position: TXID and post-apply checksum of the last recorded LTX file. */
+  /**
+   * The named position: TXID and post-apply checksum of the last LTX file on disk, the one the
+   * stream ships. On a primary a WAL commit is named shortly after SQLite's commit returns; {@link
+   * #committedPos()} is ahead of this until then.
+   */
   public Pos pos() {
     return pos;
+  }
+
+  /**
+   * The position of the last committed transaction, named or not yet: what a client that just wrote
+   * must wait for (the proxy's {@code __txid}, the {@code -pos} file). Equals {@link #pos()} on
+   * replicas and whenever no file is waiting to be named.
+   */
+  public Pos committedPos() {
+    return tip;
+  }
+
+  /**
+   * Waits until every committed transaction's LTX file is named ({@link #pos()} equals {@link
+   * #committedPos()}), for callers that need the files and the database to agree.
+   */
+  public void drainNaming() throws IOException {
+    namer.drain();
+  }
+
+  /** Whether every committed transaction's LTX file is named. */
+  public boolean namingIdle() {
+    return namer.idle();
   }
 
   /** Timestamp (ms since the epoch) of the LTX file that recorded the current position. */
@@ -412,7 +447,6 @@ public final class Db implements AutoCloseable {
 
   /** Makes a file's contents durable. */
   public void sync(FileKind kind) throws IOException {
-    ltx.syncDeferred("FILE:FSYNC_" + kind);
     long generation = syncs.generation(kind);
     ops.force("FILE:FSYNC_" + kind, files.required(name, kind));
     syncs.synced(kind, generation);
@@ -565,6 +599,30 @@ public final class Db implements AutoCloseable {
     return ltx.list();
   }
 
+  /**
+   * The LTX file whose MinTXID is {@code txid}: {@code <txid>-<txid>.ltx} for a single transaction,
+   * or a file the naming thread merged several transactions into ({@link LtxNamer#merge}), looked
+   * up in the recently merged names and else in the directory. Empty if there is none (retention
+   * deleted it, or it never existed).
+   */
+  public Optional<dev.replicafs.replication.ltx.LtxFileName> ltxFileFrom(long txid)
+      throws IOException {
+    var single = new dev.replicafs.replication.ltx.LtxFileName(txid, txid);
+    if (java.nio.file.Files.exists(ltx.path(single))) {
+      return Optional.of(single);
+    }
+    var merged = namer.mergedFrom(txid);
+    if (merged != null && java.nio.file.Files.exists(ltx.path(merged))) {
+      return Optional.of(merged);
+    }
+    for (var n : ltx.list()) {
+      if (n.minTxid() == txid) {
+        return Optional.of(n);
+      }
+    }
+    return Optional.empty();
+  }
+
   /** Path of one LTX file (to stream it to a replica). */
   public Path ltxPath(dev.replicafs.replication.ltx.LtxFileName name) {
     return ltx.path(name);
@@ -575,6 +633,7 @@ public final class Db implements AutoCloseable {
     mu.lock();
     try {
       try {
+        namer.drain();
         ltx.syncDeferred("CLOSE");
       } catch (IOException e) {
         // Still in the page cache: as durable as SQLite's own unsynced WAL frames.
@@ -588,8 +647,22 @@ public final class Db implements AutoCloseable {
 
   // ---- state helpers used by the committers, the applier, snapshots and recovery (under mu) ----
 
-  /** Records a new position and tells the listeners. Caller holds {@link #mu}. */
+  /**
+   * Records a new position, named and committed, and tells the listeners. Caller holds {@link #mu}
+   * and no file is waiting to be named ({@link #drainNaming}).
+   */
   PositionEvent publish(LtxHeader header, long post, PositionEvent.Cause cause) {
+    Pos p = new Pos(header.maxTxid(), post);
+    tip = p;
+    return publishNamed(header, post, cause);
+  }
+
+  /** The naming thread named a committed WAL transaction's file: advances {@link #pos()} only. */
+  void publishNamed(LtxHeader header, long post) {
+    publishNamed(header, post, PositionEvent.Cause.COMMIT);
+  }
+
+  private PositionEvent publishNamed(LtxHeader header, long post, PositionEvent.Cause cause) {
     Pos p = new Pos(header.maxTxid(), post);
     pos = p;
     posTimestamp = header.timestamp();
@@ -599,12 +672,28 @@ public final class Db implements AutoCloseable {
   }
 
   /**
+   * Records a committed transaction whose file {@link #namer} will name. Caller holds {@link #mu}.
+   */
+  void commitUnnamed(LtxHeader header, long post) {
+    tip = new Pos(header.maxTxid(), post);
+    store.notifyCommitted(name, tip);
+  }
+
+  /**
+   * Whether a WAL commit may be named after the lock release: this node is the primary, replication
+   * is asynchronous (no commit gate waits for the file) and no halt ships the commit first.
+   */
+  boolean mayNameLater() {
+    return store.isPrimary() && store.commitGate() == CommitGate.NONE && !halt.isHeld();
+  }
+
+  /**
    * The header of the next LTX file a local commit writes: {@code MinTXID = MaxTXID = TXID + 1} and
    * pre-apply = current checksum, or a snapshot ({@code MinTXID = 1}, pre-apply 0) for the first
    * transaction of a database. Caller holds {@link #mu}.
    */
   LtxHeader nextHeader(int ps, long commit, long walOffset, long walSize, int salt1, int salt2) {
-    Pos prev = pos;
+    Pos prev = tip;
     long txid = prev.txid() + 1;
     boolean snapshot = prev.txid() == 0;
     return new LtxHeader(
@@ -624,6 +713,7 @@ public final class Db implements AutoCloseable {
 
   /** Sets the position without an event (open). Caller holds {@link #mu}. */
   void restorePos(Pos p, long timestamp) {
+    tip = p;
     pos = p;
     posTimestamp = timestamp;
   }
@@ -779,8 +869,14 @@ public final class Db implements AutoCloseable {
     }
   }
 
-  /** The WAL is restarted, truncated or deleted: its recorded frames are in the database file. */
+  /**
+   * The WAL is restarted, truncated or deleted: its recorded frames are in the database file. Its
+   * LTX files were written without fsync (the WAL covered them): they are named and made durable
+   * first, as the frames are about to go.
+   */
   void endWalGeneration() throws IOException {
+    namer.drain();
+    ltx.syncDeferred("WAL_END");
     for (SnapshotCapture c : captures) {
       c.beforeWalReset(this);
     }
@@ -812,8 +908,9 @@ public final class Db implements AutoCloseable {
   /** Takes the lock table's write lock for a store-internal change (apply, drop). */
   LockGuard acquireWriteLock() throws StoreException {
     try {
-      return locks.acquireWriteLock(
-          walMode ? JournalMode.WAL : JournalMode.ROLLBACK, INTERNAL_LOCK_TIMEOUT);
+      return drained(
+          locks.acquireWriteLock(
+              walMode ? JournalMode.WAL : JournalMode.ROLLBACK, INTERNAL_LOCK_TIMEOUT));
     } catch (LockTimeoutException e) {
       throw new StoreException("could not lock db=" + name + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {
@@ -822,11 +919,28 @@ public final class Db implements AutoCloseable {
     }
   }
 
+  /**
+   * A store-internal lock holds SQLite's writers out; every transaction committed before it is
+   * named before the caller reads or changes the files.
+   */
+  private LockGuard drained(LockGuard guard) throws StoreException {
+    try {
+      namer.drain();
+      return guard;
+    } catch (IOException | RuntimeException e) {
+      guard.close();
+      throw e instanceof StoreException se
+          ? se
+          : new StoreException("could not name pending ltx files of db=" + name + ": " + e, e);
+    }
+  }
+
   /** Takes the lock table's read lock: no SQLite writer is inside a transaction while held. */
   LockGuard acquireReadLock() throws StoreException {
     try {
-      return locks.acquireReadLock(
-          walMode ? JournalMode.WAL : JournalMode.ROLLBACK, INTERNAL_LOCK_TIMEOUT);
+      return drained(
+          locks.acquireReadLock(
+              walMode ? JournalMode.WAL : JournalMode.ROLLBACK, INTERNAL_LOCK_TIMEOUT));
     } catch (LockTimeoutException e) {
       throw new StoreException("could not lock db=" + name + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {

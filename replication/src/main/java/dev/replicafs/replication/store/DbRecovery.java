@@ -54,11 +54,15 @@ final class DbRecovery {
       }
       JournalRollback.rollback(db);
       PendingApplies.deleteFilesASnapshotReplaced(db);
+      WalRecovery.dropUnsoundFiles(db);
       Optional<LtxFileName> lastName = db.ltx.last();
       LastFile last = lastName.isPresent() ? readLast(db, lastName.get()) : null;
-      long walCommit = WalRecovery.reconcile(db, last == null ? null : last.header());
-      scan(db, walCommit);
+      WalRecovery.Result wal = WalRecovery.reconcile(db, last == null ? null : last.header());
+      scan(db, wal.commit());
       if (PendingApplies.finish(db, last)) {
+        return;
+      }
+      if (wal.derived() != null && last != null && recordDerived(db, last, wal.derived())) {
         return;
       }
       decide(db, lastName.orElse(null), last);
@@ -207,6 +211,49 @@ final class DbRecovery {
     recordSnapshot(db, PositionEvent.Cause.RECOVERY, "database and last ltx file disagree");
   }
 
+  /**
+   * Records the committed WAL transactions no LTX file named (the naming thread had not reached
+   * them, or their files did not survive a power loss) as one file after {@code last}: the newest
+   * version of every page they wrote, pre-apply = {@code last}'s post-apply checksum, post-apply =
+   * the from-scratch checksum. Returns false (recovery goes on to {@link #decide}) when the page
+   * size changed or the database is empty.
+   */
+  private static boolean recordDerived(Db db, LastFile last, WalRecovery.Derived d)
+      throws IOException {
+    int ps = db.checksums.pageSize();
+    long count = db.checksums.count();
+    long post = db.checksums.value();
+    LtxHeader lh = last.header();
+    if (ps == 0 || count == 0 || (lh.commit() > 0 && lh.pageSize() != ps)) {
+      return false;
+    }
+    Pos prev = new Pos(lh.maxTxid(), last.trailer().postApplyChecksum());
+    db.restorePos(prev, lh.timestamp());
+    if (post == prev.postApplyChecksum() && count == lh.commit()) {
+      return true;
+    }
+    LtxHeader header = db.nextHeader(ps, count, d.walOffset(), d.walSize(), d.salt1(), d.salt2());
+    long lock = header.lockPgno();
+    db.ltx.write(
+        "RECOVER",
+        header,
+        enc -> {
+          for (long p : d.pages()) {
+            if (p <= count && p != lock) {
+              enc.writePage(p, db.files.readPage("RECOVER:DB_READ", p, ps));
+            }
+          }
+        },
+        post);
+    db.publish(header, post, PositionEvent.Cause.RECOVERY);
+    log.info(
+        "recorded committed wal transactions that had no ltx file: db={} txid={} pages={}",
+        db.name,
+        header.maxTxid(),
+        d.pages().size());
+    return true;
+  }
+
   /** Writes a file's pages into the database; true if that gives its post-apply checksum. */
   private static boolean replay(Db db, LastFile file, java.nio.file.Path path) throws IOException {
     LtxHeader h = file.header();
@@ -234,6 +281,7 @@ final class DbRecovery {
    */
   static PositionEvent recordSnapshot(Db db, PositionEvent.Cause cause, String reason)
       throws IOException {
+    db.namer.drain();
     DatabaseHeader h = db.readHeader("RECOVER:DB_READ_HEADER");
     int ps = h == null ? 4096 : h.pageSize();
     long fileSize = db.files.size(FileKind.DATABASE, "RECOVER:DB_SIZE");

@@ -30,6 +30,7 @@ final class JournalCommitter {
     if (db.dirty.isEmpty() && !db.allDirty) {
       return null;
     }
+    db.namer.drain();
     DatabaseHeader h = db.readHeader("COMMIT:DB_READ_HEADER");
     if (h == null) {
       db.clearDirty();

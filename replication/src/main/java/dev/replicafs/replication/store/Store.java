@@ -54,6 +54,7 @@ public final class Store implements AutoCloseable {
   private final ExecutorService checksumPool;
   private final int checksumThreads;
   private final ConcurrentSync concurrentSync;
+  private final ExecutorService namingThread;
   private final ReceiveStaging staging;
   private final ClusterIdFile clusterIdFile;
   private final TreeMap<String, Db> dbs = new TreeMap<>();
@@ -81,6 +82,13 @@ public final class Store implements AutoCloseable {
               return t;
             });
     this.concurrentSync = new ConcurrentSync(ops, b.syncThreads);
+    this.namingThread =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "replicafs-ltx-namer");
+              t.setDaemon(true);
+              return t;
+            });
     this.staging = new ReceiveStaging(options.dataDir().resolve("receive"), ops);
     this.clusterIdFile = new ClusterIdFile(options.dataDir(), ops);
   }
@@ -377,6 +385,7 @@ public final class Store implements AutoCloseable {
       }
     } finally {
       checksumPool.shutdownNow();
+      namingThread.shutdown();
       concurrentSync.close();
     }
   }
@@ -403,6 +412,11 @@ public final class Store implements AutoCloseable {
     return concurrentSync;
   }
 
+  /** The thread that names WAL commits' LTX files after the lock release ({@link LtxNamer}). */
+  java.util.concurrent.Executor namingThread() {
+    return namingThread;
+  }
+
   ExecutorService checksumPool() {
     return checksumPool;
   }
@@ -425,6 +439,16 @@ public final class Store implements AutoCloseable {
 
   void fatal(String db, String what, Throwable cause) {
     fatalHandler.fatal(db, what, cause);
+  }
+
+  void notifyCommitted(String db, Pos pos) {
+    for (PositionListener l : listeners) {
+      try {
+        l.committed(db, pos);
+      } catch (RuntimeException e) {
+        log.warn("position listener failed: db={} pos={}", db, pos, e);
+      }
+    }
   }
 
   void notifyListeners(PositionEvent event) {

@@ -26,8 +26,11 @@ import java.util.TreeMap;
  * rolled-back transaction) records nothing; so does a transaction that changed no page.
  */
 final class WalCommitter {
-  /** Pages kept in memory between checksum and encoding (256 KiB with 4 KiB pages). */
-  private static final int KEEP_PAGES = 64;
+  /**
+   * Pages kept in memory between checksum and encoding (1 MiB with 4 KiB pages); a transaction of
+   * at most this many changed pages is named after the lock release ({@link LtxNamer}).
+   */
+  private static final int KEEP_PAGES = 256;
 
   private WalCommitter() {}
 
@@ -74,7 +77,7 @@ final class WalCommitter {
     TreeMap<Long, Long> changes = new TreeMap<>();
     // The pages read for the checksums are kept for the encoder when the transaction is small (the
     // common single-row commit), so each page is read once; large ones are read again.
-    Map<Long, byte[]> kept = new java.util.HashMap<>();
+    TreeMap<Long, byte[]> kept = new TreeMap<>();
     for (Map.Entry<Long, Long> e : frames.entrySet()) {
       long p = e.getKey();
       if (p > commit || p == lock) {
@@ -103,6 +106,18 @@ final class WalCommitter {
             wh.salt1(),
             wh.salt2());
     boolean snapshot = header.isSnapshot();
+    if (!snapshot && kept.size() == changes.size() && db.mayNameLater()) {
+      // Named by the naming thread after the lock release returns: the WAL holds the transaction
+      // until then, and recovery derives its file from the frames after a crash.
+      db.namer.submit(new LtxNamer.Item(header, kept, post));
+      sums.apply(changes, commit);
+      db.checksums = sums;
+      advance(db, frames, commit, last);
+      db.walMode = true;
+      db.commitUnnamed(header, post);
+      return null;
+    }
+    db.namer.drain();
     db.ltx.write(
         "WAL_COMMIT",
         header,

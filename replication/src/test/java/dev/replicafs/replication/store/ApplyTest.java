@@ -239,6 +239,7 @@ class ApplyTest {
       Db p = walPrimary.create("w.db");
       SqliteMirror.run(p, wal.init());
       SqliteMirror.run(p, wal.randomTx());
+      p.drainNaming();
       Db r = walReplica.create("w.db");
       List<LtxFileName> files = p.ltxFiles();
       for (int i = 0; i < files.size() - 1; i++) {

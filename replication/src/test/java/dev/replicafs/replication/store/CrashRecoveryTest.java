@@ -72,6 +72,7 @@ class CrashRecoveryTest {
     try (Store s = openFaulty(tmp.resolve("clean"), true, recorder)) {
       recorder.clear();
       SqliteMirror.run(s.db("app.db").orElseThrow(), script);
+      s.db("app.db").orElseThrow().drainNaming();
       after = s.db("app.db").orElseThrow().pos();
     }
     List<String> steps = recorder.mutations();
@@ -87,6 +88,8 @@ class CrashRecoveryTest {
         ops.arm(i, action);
         try {
           SqliteMirror.run(s.db("app.db").orElseThrow(), script);
+          // WAL mode: the file is named on the naming thread; a fault there is a step too.
+          s.db("app.db").orElseThrow().drainNaming();
         } catch (Exception | FaultyFileOps.Crash expected) {
           // The application saw the failure, or the process died here.
         }
@@ -118,6 +121,7 @@ class CrashRecoveryTest {
       for (int i = 0; i < 4; i++) {
         SqliteMirror.run(db, sqlite.randomTx());
       }
+      db.drainNaming();
       List<LtxFileName> files = db.ltxFiles();
       LtxFileName last = files.get(files.size() - 1);
       Pos before;
@@ -181,6 +185,7 @@ class CrashRecoveryTest {
       for (int i = 0; i < 6; i++) {
         SqliteMirror.run(db, sqlite.randomTx());
       }
+      db.drainNaming();
       List<LtxFileName> files = db.ltxFiles();
       List<LtxFileName> group = files.subList(files.size() - 3, files.size());
       Set<Pos> allowed = new java.util.HashSet<>();

@@ -123,15 +123,19 @@ class JournalCommitTest {
       SqliteMirror.run(db, sqlite.init());
       List<SqliteMirror.Call> calls = sqlite.randomTx();
       Pos before = db.pos();
-      // The mirror does not fsync (synchronous=NORMAL), so the LTX file is written without an fsync
-      // of its own: fail its rename instead.
-      ops.armLabel("WAL_COMMIT:LTX_RENAME", FaultyFileOps.Action.FAIL);
+      // The primary names the LTX file on the naming thread after the lock release returned
+      // (LtxNamer): fail its rename there. SQLite has committed; the file is derived at next open.
+      ops.armLabel("WAL_NAME:LTX_RENAME", FaultyFileOps.Action.FAIL);
       SqliteMirror.run(db, calls);
+      assertThatThrownBy(db::drainNaming)
+          .isInstanceOf(StoreException.class)
+          .hasMessageContaining("can no longer be named");
       assertThat(fatal)
           .singleElement()
           .asString()
-          .isEqualTo("app.db: injected failure at WAL_COMMIT:LTX_RENAME");
+          .isEqualTo("app.db: injected failure at WAL_NAME:LTX_RENAME");
       assertThat(db.pos()).isEqualTo(before);
+      assertThat(db.committedPos().txid()).isEqualTo(before.txid() + 1);
       assertThat(db.locks().isWriteLocked(LockFile.SHM, LockBytes.WAL_WRITE)).isFalse();
     }
   }

@@ -55,6 +55,7 @@ class SnapshotTest {
       }
       // About 2.4 MB: the snapshot streams in several 1 MiB batches, so the commits below
       // overwrite and drop pages it has not read yet.
+      db.drainNaming();
       byte[] atCapture = bytes(db.path(FileKind.DATABASE));
       Pos captured = db.pos();
       List<List<SqliteMirror.Call>> later = new ArrayList<>();
