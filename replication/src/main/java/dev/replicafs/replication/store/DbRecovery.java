@@ -213,10 +213,11 @@ final class DbRecovery {
 
   /**
    * Records the committed WAL transactions no LTX file named (the naming thread had not reached
-   * them, or their files did not survive a power loss) as one file after {@code last}: the newest
-   * version of every page they wrote, pre-apply = {@code last}'s post-apply checksum, post-apply =
-   * the from-scratch checksum. Returns false (recovery goes on to {@link #decide}) when the page
-   * size changed or the database is empty.
+   * them, or their files did not survive a power loss) as one file after {@code last}: one TXID per
+   * WAL transaction (MinTXID = {@code last}'s MaxTXID + 1; a client's TXID token of such a commit
+   * is reached), the newest version of every page they wrote, pre-apply = {@code last}'s post-apply
+   * checksum, post-apply = the from-scratch checksum. Returns false (recovery goes on to {@link
+   * #decide}) when the page size changed or the database is empty.
    */
   private static boolean recordDerived(Db db, LastFile last, WalRecovery.Derived d)
       throws IOException {
@@ -232,7 +233,21 @@ final class DbRecovery {
     if (post == prev.postApplyChecksum() && count == lh.commit()) {
       return true;
     }
-    LtxHeader header = db.nextHeader(ps, count, d.walOffset(), d.walSize(), d.salt1(), d.salt2());
+    LtxHeader next = db.nextHeader(ps, count, d.walOffset(), d.walSize(), d.salt1(), d.salt2());
+    LtxHeader header =
+        new LtxHeader(
+            next.flags(),
+            ps,
+            count,
+            next.minTxid(),
+            next.minTxid() + Math.max(1, d.transactions()) - 1,
+            next.timestamp(),
+            next.preApplyChecksum(),
+            next.walOffset(),
+            next.walSize(),
+            next.walSalt1(),
+            next.walSalt2(),
+            next.nodeId());
     long lock = header.lockPgno();
     db.ltx.write(
         "RECOVER",

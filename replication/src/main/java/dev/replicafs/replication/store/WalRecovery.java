@@ -40,7 +40,13 @@ final class WalRecovery {
    * Committed WAL transactions no LTX file recorded: the WAL range they span, its salts, and the
    * pages they wrote.
    */
-  record Derived(long walOffset, long walSize, int salt1, int salt2, NavigableSet<Long> pages) {}
+  record Derived(
+      long walOffset,
+      long walSize,
+      int salt1,
+      int salt2,
+      NavigableSet<Long> pages,
+      int transactions) {}
 
   /**
    * @param commit the database size in pages after the kept frames, or -1 if no frame was kept
@@ -114,6 +120,7 @@ final class WalRecovery {
     long commit = -1;
     long derivedStart = -1;
     long derivedEnd = -1;
+    int transactions = 0;
     WalTransaction tx;
     while ((tx = reader.nextTransaction()) != null) {
       frames.putAll(tx.pages());
@@ -122,6 +129,7 @@ final class WalRecovery {
         unrecorded.addAll(tx.pages().keySet());
         derivedStart = derivedStart < 0 ? tx.startOffset() : derivedStart;
         derivedEnd = tx.endOffset();
+        transactions++;
       }
     }
     if (keepEnd > size) {
@@ -134,7 +142,13 @@ final class WalRecovery {
     Derived derived = null;
     if (derivedStart >= 0) {
       derived =
-          new Derived(derivedStart, derivedEnd - derivedStart, wh.salt1(), wh.salt2(), unrecorded);
+          new Derived(
+              derivedStart,
+              derivedEnd - derivedStart,
+              wh.salt1(),
+              wh.salt2(),
+              unrecorded,
+              transactions);
       log.info(
           "wal holds committed transactions without ltx files; recording them: db={} from={} to={} pages={}",
           db.name,

@@ -39,6 +39,31 @@ final class FaultyFileOps implements FileOps {
   private volatile Action action;
   private volatile boolean crashed;
   private volatile String armedLabel;
+  private volatile String pauseLabel;
+  private final java.util.concurrent.Semaphore paused = new java.util.concurrent.Semaphore(0);
+  private final java.util.concurrent.CountDownLatch resumed =
+      new java.util.concurrent.CountDownLatch(1);
+
+  /**
+   * Holds the first mutating operation whose label starts with {@code prefix} (and any later one)
+   * until {@link #resume}, on whatever thread runs it.
+   */
+  void pauseAt(String prefix) {
+    pauseLabel = prefix;
+  }
+
+  /** Waits until an operation is held by {@link #pauseAt}. */
+  void awaitPaused() throws InterruptedException {
+    if (!paused.tryAcquire(30, java.util.concurrent.TimeUnit.SECONDS)) {
+      throw new AssertionError("no operation reached the pause label " + pauseLabel);
+    }
+  }
+
+  /** Lets held operations go on; no operation is held after this. */
+  void resume() {
+    pauseLabel = null;
+    resumed.countDown();
+  }
 
   /** Labels of the mutating operations so far. */
   List<String> mutations() {
@@ -70,6 +95,18 @@ final class FaultyFileOps implements FileOps {
   }
 
   private void before(String op) throws IOException {
+    String pause = pauseLabel;
+    if (pause != null && op.startsWith(pause)) {
+      paused.release();
+      try {
+        if (!resumed.await(60, java.util.concurrent.TimeUnit.SECONDS)) {
+          throw new IOException("held at " + op + " for 60 s without resume");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while held at " + op, e);
+      }
+    }
     if (crashed) {
       throw new Crash("(already crashed) " + op);
     }
