@@ -78,6 +78,9 @@ public final class Db implements AutoCloseable {
   /** The last committed transaction's position: {@link #pos} or ahead of it by the queued files. */
   private volatile Pos tip = Pos.ZERO;
 
+  /** Serializes applies: a group's fsync and final names run after the locks are released. */
+  private final Object applies = new Object();
+
   /** Names WAL commits' LTX files after the lock release (owner of the queue). */
   final LtxNamer namer;
 
@@ -152,7 +155,7 @@ public final class Db implements AutoCloseable {
       LtxApplier.Verified v = r.take(this);
       mu.lock();
       try {
-        return LtxGroupApplier.applyChecked(this, List.of(v)).get(0);
+        return LtxGroupApplier.applyChecked(this, List.of(v)).complete().get(0);
       } finally {
         mu.unlock();
       }
@@ -535,13 +538,19 @@ public final class Db implements AutoCloseable {
       for (ReceivedLtx r : group) {
         files.add(r.take(this));
       }
-      try (LockGuard guard = acquireWriteLock()) {
-        mu.lock();
-        try {
-          return LtxGroupApplier.apply(this, files);
-        } finally {
-          mu.unlock();
+      synchronized (applies) {
+        LtxGroupApplier.Applied applied;
+        try (LockGuard guard = acquireWriteLock()) {
+          mu.lock();
+          try {
+            applied = LtxGroupApplier.apply(this, files);
+          } finally {
+            mu.unlock();
+          }
         }
+        // The database fsync and final names after the locks: readers see the group one fsync
+        // earlier; it is durable in its pending files already (docs/ARCHITECTURE.md).
+        return applied.complete();
       }
     } finally {
       for (ReceivedLtx r : group) {

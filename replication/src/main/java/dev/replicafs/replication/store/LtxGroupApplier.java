@@ -19,8 +19,9 @@ import java.util.List;
  *   check all (continuity, post-apply checksums)      nothing changed yet
  *   rename each spool file to .pending                 APPLY:LTX_PENDING_RENAME
  *   fsync them and ltx/ together (ConcurrentSync)      APPLY:LTX_FSYNC, LTX_FSYNC_DIR  (durable)
- *   write each file's pages, one database fsync       APPLY:DB_WRITE..., DB_FSYNC
- *   per file: final name (no dir fsync), position     APPLY:LTX_RENAME
+ *   write each file's pages, positions                APPLY:DB_WRITE...
+ *   -- the caller releases the write lock and Db.mu: readers see the group --
+ *   one database fsync, per file: final name          APPLY:DB_FSYNC, APPLY:LTX_RENAME
  * </pre>
  *
  * A refused file ends the group: the files before it are applied, then its error is thrown. A
@@ -31,8 +32,33 @@ import java.util.List;
 final class LtxGroupApplier {
   private LtxGroupApplier() {}
 
+  /**
+   * The database fsync and final names of an applied group, run by the caller after it released the
+   * lock table's write lock and {@link Db#mu}, so readers see the group one fsync earlier. The
+   * group is already durable in its pending files (recovery replays them); nothing else may apply
+   * to the database until this ran (the caller serializes applies).
+   */
+  @FunctionalInterface
+  interface Finish {
+    void run() throws IOException;
+
+    Finish NONE = () -> {};
+  }
+
+  /** Positions after each file, what is left to do outside the locks, and a refused file. */
+  record Applied(List<Pos> positions, Finish finish, LtxApplyException refused) {
+    /** Runs the finish, then throws the refusal if a file was refused; returns the positions. */
+    List<Pos> complete() throws IOException {
+      finish.run();
+      if (refused != null) {
+        throw refused;
+      }
+      return positions;
+    }
+  }
+
   /** Applies {@code files} in order; returns the position after each one. */
-  static List<Pos> apply(Db db, List<Verified> files) throws IOException {
+  static Applied apply(Db db, List<Verified> files) throws IOException {
     List<Pos> out = new ArrayList<>();
     int first = 0;
     while (first < files.size() && db.isCurrent(files.get(first))) {
@@ -41,7 +67,7 @@ final class LtxGroupApplier {
     }
     List<Verified> rest = files.subList(first, files.size());
     if (rest.isEmpty()) {
-      return out;
+      return new Applied(out, Finish.NONE, null);
     }
     if (JournalRollback.isHot(db)) {
       // Left by a transaction this node began as primary and could not commit (the lease moved
@@ -49,22 +75,23 @@ final class LtxGroupApplier {
       // SQLite would later play its stale pages over the ones applied here.
       db.rollBackUnownedJournal();
     }
-    out.addAll(applyChecked(db, rest));
-    return out;
+    Applied a = applyChecked(db, rest);
+    out.addAll(a.positions());
+    return new Applied(out, a.finish(), a.refused());
   }
 
   /**
    * Applies {@code rest} (a snapshot alone, or incremental files) without the echo and journal
    * checks: also the primary's path for a halted replica's commit.
    */
-  static List<Pos> applyChecked(Db db, List<Verified> rest) throws IOException {
+  static Applied applyChecked(Db db, List<Verified> rest) throws IOException {
     List<Pos> out = new ArrayList<>();
     if (rest.get(0).header().isSnapshot()) {
       if (rest.size() > 1) {
         throw new IllegalArgumentException("a snapshot is applied alone: db=" + db.name);
       }
       out.add(SnapshotApplier.apply(db, rest.get(0)));
-      return out;
+      return new Applied(out, Finish.NONE, null);
     }
     List<Verified> ok = new ArrayList<>();
     LtxApplyException refused = null;
@@ -92,35 +119,41 @@ final class LtxGroupApplier {
     }
     List<Path> pending = makeDurable(db, ok);
     LtxHeader last = ok.get(ok.size() - 1).header();
+    FileChannel dbFile;
     try {
       DbRecovery.checkpointWal(db, "APPLY");
       for (Path p : pending) {
         LtxApplier.writePages(db, p, "APPLY", false);
       }
-      FileChannel dbFile = db.files.channel(FileKind.DATABASE);
-      if (last.commit() > 0 && dbFile != null) {
-        db.ops.force("APPLY:DB_FSYNC", dbFile);
+      dbFile = db.files.channel(FileKind.DATABASE);
+      if (ok.size() == 1) {
+        table.apply(ok.get(0).pages(), last.commit());
       }
-      for (int i = 0; i < ok.size(); i++) {
-        db.ltx.installLazily("APPLY", pending.get(i), LtxFileName.of(ok.get(i).header()));
-      }
+      db.checksums = table;
+      afterWrite(db, last);
     } catch (IOException | RuntimeException e) {
       db.store.fatal(db.name, "apply failed after it began to change the database", e);
       throw e;
     }
-    if (ok.size() == 1) {
-      table.apply(ok.get(0).pages(), last.commit());
-    }
-    db.checksums = table;
-    afterWrite(db, last);
     for (Verified v : ok) {
       out.add(
           db.publish(v.header(), v.trailer().postApplyChecksum(), PositionEvent.Cause.APPLY).pos());
     }
-    if (refused != null) {
-      throw refused;
-    }
-    return out;
+    Finish finish =
+        () -> {
+          try {
+            if (last.commit() > 0 && dbFile != null) {
+              db.ops.force("APPLY:DB_FSYNC", dbFile);
+            }
+            for (int i = 0; i < ok.size(); i++) {
+              db.ltx.installLazily("APPLY", pending.get(i), LtxFileName.of(ok.get(i).header()));
+            }
+          } catch (IOException | RuntimeException e) {
+            db.store.fatal(db.name, "apply failed after it changed the database", e);
+            throw e;
+          }
+        };
+    return new Applied(out, finish, refused);
   }
 
   /**
