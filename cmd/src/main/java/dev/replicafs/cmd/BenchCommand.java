@@ -54,6 +54,14 @@ final class BenchCommand implements Callable<Integer> {
   Path baseline;
 
   @Option(
+      names = {"-warmup-tx", "--warmup-tx"},
+      defaultValue = "2000",
+      description =
+          "Untimed single-row transactions per target and mode before the timed ones (a fifth in"
+              + " the FULL modes); 0 skips. Default: ${DEFAULT-VALUE}")
+  int warmupTx;
+
+  @Option(
       names = {"-tx-normal", "--tx-normal"},
       defaultValue = "5000",
       description = "Single-row transactions in WAL+NORMAL. Default: ${DEFAULT-VALUE}")
@@ -135,6 +143,7 @@ final class BenchCommand implements Callable<Integer> {
               dir,
               replicas,
               Optional.ofNullable(baseline),
+              warmupTx,
               txNormal,
               txFull,
               batches,

@@ -11,6 +11,9 @@ import java.util.Optional;
  * @param workDir directory on the disk under test; the run uses a fresh subdirectory of it
  * @param replicas replicas streaming from the primary (>= 1)
  * @param baseline an already mounted directory (e.g. the C passthrough) measured like the raw disk
+ * @param warmupTx untimed single-row transactions per target and mode before the timed ones (a
+ *     fifth of it in the FULL modes), so a node's JIT-compiled commit path is measured, not its
+ *     first seconds; 0 skips the warm-up
  * @param normalTx single-row transactions in WAL+NORMAL
  * @param fullTx single-row transactions in WAL+FULL and DELETE+FULL
  * @param batches transactions of {@code batchRows} inserts
@@ -28,6 +31,7 @@ public record BenchOptions(
     Path workDir,
     int replicas,
     Optional<Path> baseline,
+    int warmupTx,
     int normalTx,
     int fullTx,
     int batches,
@@ -47,6 +51,9 @@ public record BenchOptions(
     lagRates = List.copyOf(lagRates);
     nodeJvmArgs = List.copyOf(nodeJvmArgs);
     positive(replicas, "replicas");
+    if (warmupTx < 0) {
+      throw new IllegalArgumentException("warm-up transactions must be >= 0: " + warmupTx);
+    }
     positive(normalTx, "normal transactions");
     positive(fullTx, "full transactions");
     positive(batches, "batches");

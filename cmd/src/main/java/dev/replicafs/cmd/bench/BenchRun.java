@@ -70,6 +70,7 @@ public final class BenchRun {
     m.put("work-dir", o.workDir().toAbsolutePath().toString());
     m.put("replicas", o.replicas());
     m.put("baseline", o.baseline().map(Path::toString).orElse(null));
+    m.put("warmup-tx", o.warmupTx());
     m.put("tx-normal", o.normalTx());
     m.put("tx-full", o.fullTx());
     m.put("batches", o.batches());
@@ -98,8 +99,12 @@ public final class BenchRun {
     Map<String, Object> out = new LinkedHashMap<>();
     for (Mode m : MODES) {
       int n = m.sync().equals("NORMAL") ? o.normalTx() : o.fullTx();
-      Path db =
-          dir.resolve("tx-" + m.journal().toLowerCase() + "-" + m.sync().toLowerCase() + ".db");
+      String suffix = m.journal().toLowerCase() + "-" + m.sync().toLowerCase() + ".db";
+      int warm = m.sync().equals("NORMAL") ? o.warmupTx() : o.warmupTx() / 5;
+      if (warm > 0) {
+        SqlWorkloads.singleRow(dir.resolve("warmup-" + suffix), m, warm);
+      }
+      Path db = dir.resolve("tx-" + suffix);
       if (primary != null) {
         primary.requests();
       }

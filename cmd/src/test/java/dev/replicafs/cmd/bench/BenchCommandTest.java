@@ -42,6 +42,8 @@ class BenchCommandTest {
               baseline.toString(),
               "-replicas",
               "2",
+              "-warmup-tx",
+              "25",
               "-tx-normal",
               "40",
               "-tx-full",
@@ -112,6 +114,8 @@ class BenchCommandTest {
       assertThat(r.path("memory").path(node).path("heap-bytes").asLong()).isPositive();
     }
     assertThat(r.path("table").size()).isEqualTo(3 * 3 + 5);
+    // the warm-up ran untimed: the timed runs above counted only their own transactions
+    assertThat(r.path("options").path("warmup-tx").asInt()).isEqualTo(25);
     assertThat(r.path("machine").path("cores").asInt()).isPositive();
     // The run cleaned up after itself (no -keep), including the baseline's subdirectory.
     try (Stream<Path> s = Files.list(tmp.resolve("work"))) {
