@@ -108,7 +108,8 @@ public final class BenchNodeMain {
           node.becomeReplica(new PrimaryInfo("bench-primary", w[1]));
           mount.roleChanged();
         }
-        case "pos" -> answer = String.valueOf(store.db(w[1]).map(d -> d.pos().txid()).orElse(0L));
+        case "pos" ->
+            answer = String.valueOf(store.db(w[1]).map(d -> d.committedPos().txid()).orElse(0L));
         case "events" -> answer = positions.drain(w[1]);
         case "stats" -> {
           answer = mount.fileSystem().requests().snapshot().toString();
