@@ -43,6 +43,10 @@ final class NodeHandle implements AutoCloseable {
   static NodeHandle start(Path data, Path mount, long id, List<String> jvmArgs) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    // The heap limit the packaged service uses (deploy/systemd: REPLICAFS_JAVA_OPTS=-Xmx512m), so
+    // the RSS the bench reports is what a deployed node holds, not the JVM's default of a quarter
+    // of the machine's memory filled with garbage. A -Xmx in -node-jvm-arg comes later and wins.
+    cmd.add("-Xmx512m");
     for (String a : jvmArgs) {
       cmd.add(a.replace("{id}", String.valueOf(id)));
     }
