@@ -23,8 +23,13 @@ import java.util.concurrent.Executor;
  * in the WAL, and the next open derives its file (ARCHITECTURE.md, recovery step 3).
  */
 final class LtxNamer {
-  /** Files waiting at most; a commit past this waits for the writer (bounded memory). */
+  /**
+   * Transactions and pages (16 MiB of 4 KiB pages) waiting at most; a commit past either waits for
+   * the writer, so the queue's memory stays bounded whatever the commit rate.
+   */
   static final int MAX_QUEUED = 256;
+
+  static final int MAX_QUEUED_PAGES = 4096;
 
   /** Transactions merged into one file at most, and their pages at most (4 MiB of 4 KiB pages). */
   static final int MAX_MERGED = 64;
@@ -40,6 +45,7 @@ final class LtxNamer {
   private final Executor thread;
   private final ArrayDeque<Item> queue = new ArrayDeque<>();
   private Throwable failed;
+  private int queuedPages;
 
   /** Recently named merged files by MinTXID, for the stream's lookup; bounded, oldest evicted. */
   private final java.util.concurrent.ConcurrentSkipListMap<Long, LtxFileName> merged =
@@ -53,11 +59,14 @@ final class LtxNamer {
   /** Queues a recorded transaction; waits while {@link #MAX_QUEUED} files are already waiting. */
   void submit(Item item) throws IOException {
     synchronized (this) {
-      while (queue.size() >= MAX_QUEUED && failed == null) {
+      while (!queue.isEmpty()
+          && (queue.size() >= MAX_QUEUED || queuedPages + item.pages().size() > MAX_QUEUED_PAGES)
+          && failed == null) {
         await();
       }
       check();
       queue.add(item);
+      queuedPages += item.pages().size();
     }
     thread.execute(this::writeNext);
   }
@@ -139,7 +148,7 @@ final class LtxNamer {
     }
     synchronized (this) {
       for (int i = 0; i < batch.size(); i++) {
-        queue.poll();
+        queuedPages -= queue.poll().pages().size();
       }
       notifyAll();
     }
