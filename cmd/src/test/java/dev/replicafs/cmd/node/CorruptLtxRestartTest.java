@@ -96,16 +96,21 @@ class CorruptLtxRestartTest {
     lagging.stop();
     write(db, 10, 20);
     primary.stop();
-    Path next =
-        primary
-            .dbDir(db)
-            .resolve("ltx")
-            .resolve(new LtxFileName(at.txid() + 1, at.txid() + 1).toString());
-    Path later =
-        primary
-            .dbDir(db)
-            .resolve("ltx")
-            .resolve(new LtxFileName(at.txid() + 5, at.txid() + 5).toString());
+    // The files after `at`: one per transaction, or several transactions in one file when commits
+    // queued while the primary named the previous file (docs/ARCHITECTURE.md).
+    List<LtxFileName> after;
+    try (var list = java.nio.file.Files.list(primary.dbDir(db).resolve("ltx"))) {
+      after =
+          list.map(f -> LtxFileName.parse(f.getFileName().toString()))
+              .flatMap(java.util.Optional::stream)
+              .filter(n -> n.minTxid() > at.txid())
+              .sorted()
+              .toList();
+    }
+    assertThat(after).as("files after %s", at).hasSizeGreaterThanOrEqualTo(2);
+    assertThat(after.get(0).minTxid()).isEqualTo(at.txid() + 1);
+    Path next = primary.dbDir(db).resolve("ltx").resolve(after.get(0).toString());
+    Path later = primary.dbDir(db).resolve("ltx").resolve(after.get(after.size() / 2).toString());
     flipBit(next);
     truncate(later);
     primary.start().awaitMounted();
