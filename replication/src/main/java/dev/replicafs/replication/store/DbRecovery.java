@@ -43,6 +43,7 @@ final class DbRecovery {
     db.mu.lock();
     try {
       db.ltx.removeTemporaryFiles("RECOVER:DELETE_TMP");
+      db.ltx.openFree();
       for (var p : db.ops.list("RECOVER:LIST", db.files.dir())) {
         if (p.getFileName().toString().endsWith(".tmp")) {
           db.ops.deleteIfExists("RECOVER:DELETE_TMP", p);

@@ -32,6 +32,39 @@ final class LtxFiles {
   }
 
   private static final String PENDING = ".pending";
+
+  /**
+   * Expired files kept for their inodes ({@code <seq>.free}, ignored as any non-LTX name is): a new
+   * file is written over one instead of being created, and retention renames an expired file here
+   * instead of unlinking it. Creating and unlinking a file per commit made ext4 without a journal
+   * scan its recently freed inodes on every allocation (docs/BENCHMARKS.md).
+   */
+  static final String FREE = ".free";
+
+  /**
+   * Free files kept at most, by count and by bytes; retention deletes past this. In steady state as
+   * many files are retired as are created, so the pool must hold a retention pass's worth.
+   */
+  static final int MAX_FREE = 65536;
+
+  static final long MAX_FREE_TOTAL_BYTES = 64L << 20;
+
+  /** Files bigger than this (snapshots, bulk loads) are deleted, not kept for reuse. */
+  static final long MAX_FREE_BYTES = 256 << 10;
+
+  /** A free file and its size. */
+  private record Free(Path path, long size, long pass) {}
+
+  /** Retention passes so far (see {@link #trimFree}). Guarded by this. */
+  private long pass;
+
+  /** Free files, oldest first; null until listed. Guarded by this. */
+  private java.util.ArrayDeque<Free> free;
+
+  /** Bytes of the free files. Guarded by this. */
+  private long freeBytes;
+
+  private long freeSeq;
   private BeforeName beforeName = tmp -> {};
 
   private final Path dir;
@@ -134,18 +167,22 @@ final class LtxFiles {
     LtxFileName name = LtxFileName.of(header);
     Path tmp = dir.resolve(name + ".tmp");
     LtxTrailer trailer;
-    try (FileChannel ch = openTemporary(prefix, tmp)) {
+    boolean reused = reuseFree(prefix, tmp);
+    try (FileChannel ch = reused ? openReused(prefix, tmp) : openTemporary(prefix, tmp)) {
       // Compressed files reach the stream in 64 KiB LZ4 blocks, which bypass a small buffer; the
       // buffer only gathers the header and trailer. Allocating 64 KiB per commit was the second
       // largest allocation of the commit path.
+      LabelledOutputStream raw = new LabelledOutputStream(ops, prefix + ":LTX_WRITE", ch);
       BufferedOutputStream out =
-          new BufferedOutputStream(
-              new LabelledOutputStream(ops, prefix + ":LTX_WRITE", ch),
-              header.isCompressed() ? 1 << 13 : 1 << 16);
+          new BufferedOutputStream(raw, header.isCompressed() ? 1 << 13 : 1 << 16);
       LtxEncoder enc = LtxEncoder.open(out, header);
       pages.writePages(enc);
       trailer = post == null ? enc.finish() : enc.finish(post);
       out.flush();
+      if (reused && ops.size(prefix + ":LTX_SIZE", ch) > raw.position()) {
+        // written over an older file: cut what is left of it
+        ops.truncate(prefix + ":LTX_TRUNCATE", ch, raw.position());
+      }
       if (durable) {
         ops.force(prefix + ":LTX_FSYNC", ch);
       }
@@ -189,6 +226,118 @@ final class LtxFiles {
       ops.createDirectories(prefix + ":LTX_MKDIR", dir);
       return open(prefix, tmp);
     }
+  }
+
+  /**
+   * Renames the oldest free file to {@code tmp} if there is one; false if none (or it vanished).
+   */
+  private boolean reuseFree(String prefix, Path tmp) throws IOException {
+    Path f;
+    synchronized (this) {
+      if (free == null || free.isEmpty()) {
+        return false;
+      }
+      Free taken = free.poll();
+      freeBytes -= taken.size();
+      f = taken.path();
+    }
+    try {
+      ops.move(prefix + ":LTX_REUSE", f, tmp);
+      return true;
+    } catch (java.nio.file.NoSuchFileException gone) {
+      return false;
+    }
+  }
+
+  private FileChannel openReused(String prefix, Path tmp) throws IOException {
+    return ops.open(prefix + ":LTX_OPEN", tmp, StandardOpenOption.WRITE);
+  }
+
+  /**
+   * Retires an expired file: renamed to a free file whose inode the next new file reuses, or
+   * deleted when {@link #MAX_FREE} are kept already or it is bigger than {@link #MAX_FREE_BYTES}.
+   * Labels {@code prefix:LTX_FREE}, {@code prefix:DELETE}.
+   */
+  void retire(String prefix, LtxFileName name, long size) throws IOException {
+    Path target;
+    synchronized (this) {
+      loadFree();
+      if (free.size() >= MAX_FREE
+          || size > MAX_FREE_BYTES
+          || freeBytes + size > MAX_FREE_TOTAL_BYTES) {
+        target = null;
+      } else {
+        target = dir.resolve(String.format("%016x", ++freeSeq) + FREE);
+      }
+    }
+    if (target == null) {
+      ops.deleteIfExists(prefix + ":DELETE", path(name));
+      return;
+    }
+    try {
+      ops.move(prefix + ":LTX_FREE", path(name), target);
+    } catch (java.nio.file.NoSuchFileException gone) {
+      return; // deleted meanwhile (a snapshot replaced the history)
+    }
+    synchronized (this) {
+      free.add(new Free(target, size, pass));
+      freeBytes += size;
+    }
+  }
+
+  /** Lists the free files left by an earlier run, once. Caller holds this. */
+  private void loadFree() throws IOException {
+    if (free != null) {
+      return;
+    }
+    free = new java.util.ArrayDeque<>();
+    freeBytes = 0;
+    List<Path> found = new ArrayList<>();
+    if (java.nio.file.Files.isDirectory(dir)) {
+      for (Path p : ops.list("LTX:LIST", dir)) {
+        String n = p.getFileName().toString();
+        if (n.endsWith(FREE)) {
+          found.add(p);
+          try {
+            freeSeq = Math.max(freeSeq, Long.parseUnsignedLong(n.substring(0, n.length() - 5), 16));
+          } catch (NumberFormatException ignored) {
+            // not one of ours; still reusable
+          }
+        }
+      }
+    }
+    found.sort(null);
+    for (Path p : found) {
+      long size = java.nio.file.Files.size(p);
+      free.add(new Free(p, size, -1));
+      freeBytes += size;
+    }
+  }
+
+  /**
+   * Deletes the free files no new file reused since the previous retention pass (labels {@code
+   * prefix:DELETE}), so a database that stopped writing does not keep them: the pool holds at most
+   * what one pass retired. Called at the start of each retention pass.
+   */
+  void trimFree(String prefix) throws IOException {
+    List<Path> stale = new ArrayList<>();
+    synchronized (this) {
+      loadFree();
+      while (!free.isEmpty() && free.peek().pass() <= pass) {
+        Free f = free.poll();
+        freeBytes -= f.size();
+        stale.add(f.path());
+      }
+      pass++;
+    }
+    for (Path p : stale) {
+      ops.deleteIfExists(prefix + ":DELETE", p);
+    }
+  }
+
+  /** Lists free files left by an earlier run so new files reuse them (at open). */
+  synchronized void openFree() throws IOException {
+    loadFree();
   }
 
   private FileChannel open(String prefix, Path tmp) throws IOException {

@@ -11,11 +11,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Deletes old LTX files of one database (labels {@code RETAIN:*}): every file whose modification
- * time is older than {@code data.retention}, then, oldest first, files while the total exceeds
- * {@code data.retention-max-bytes} (LiteFS has no size cap, so a bulk load could fill its disk).
- * The newest file, which records the position, is always kept. A replica that needs a deleted file
- * gets a snapshot instead.
+ * Retires old LTX files of one database (labels {@code RETAIN:*}; a retired file is kept as a free
+ * file whose inode a new file reuses, up to {@link LtxFiles#MAX_FREE}, else deleted): every file
+ * whose modification time is older than {@code data.retention}, then, oldest first, files while the
+ * total exceeds {@code data.retention-max-bytes} (LiteFS has no size cap, so a bulk load could fill
+ * its disk). The newest file, which records the position, is always kept. A replica that needs a
+ * deleted file gets a snapshot instead.
  */
 final class Retention {
   private static final Logger log = LoggerFactory.getLogger(Retention.class);
@@ -28,6 +29,7 @@ final class Retention {
     // are newer than every listed one and are not considered; the newest listed file is kept, so
     // the file recording the position is never deleted. Deleting is idempotent, so a snapshot or
     // a replica apply removing files at the same time does no harm.
+    db.ltx.trimFree("RETAIN");
     List<LtxFileName> files = new ArrayList<>(db.ltx.list());
     if (files.isEmpty()) {
       return 0;
@@ -44,7 +46,7 @@ final class Retention {
         continue;
       }
       if (!f.equals(newest) && attrs.lastModifiedTime().toInstant().isBefore(cutoff)) {
-        db.ops.deleteIfExists("RETAIN:DELETE", db.ltx.path(f));
+        db.ltx.retire("RETAIN", f, attrs.size());
         deleted++;
       } else {
         kept.add(f);
@@ -54,7 +56,7 @@ final class Retention {
     long total = sizes.stream().mapToLong(Long::longValue).sum();
     for (int i = 0; maxBytes > 0 && total > maxBytes && i < kept.size(); i++) {
       if (!kept.get(i).equals(newest)) {
-        db.ops.deleteIfExists("RETAIN:DELETE", db.ltx.path(kept.get(i)));
+        db.ltx.retire("RETAIN", kept.get(i), sizes.get(i));
         total -= sizes.get(i);
         deleted++;
       }
