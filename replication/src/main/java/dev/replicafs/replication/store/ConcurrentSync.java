@@ -63,11 +63,28 @@ final class ConcurrentSync implements AutoCloseable {
   private void syncAll(
       String fileLabel, List<Path> files, String dirLabel, Path dir, boolean skipMissing)
       throws IOException {
-    if (files.size() <= 1) {
-      for (Path f : files) {
-        force(fileLabel, f, skipMissing);
-      }
+    if (files.isEmpty()) {
       ops.syncDirectory(dirLabel, dir);
+      return;
+    }
+    if (files.size() == 1) {
+      // The common case (one commit's file, a replica's group of one): the directory from the pool
+      // while this thread fsyncs the file, so the caller waits one fsync, not two in a row.
+      Future<?> dirSync =
+          pool.submit(
+              () -> {
+                ops.syncDirectory(dirLabel, dir);
+                return null;
+              });
+      Throwable first = null;
+      try {
+        force(fileLabel, files.get(0), skipMissing);
+      } catch (IOException | RuntimeException e) {
+        first = e;
+      }
+      Throwable dirFailure = await(dirSync);
+      first = first != null ? first : dirFailure;
+      rethrow(first);
       return;
     }
     List<Future<?>> running = new ArrayList<>(files.size() + 1);
@@ -86,32 +103,42 @@ final class ConcurrentSync implements AutoCloseable {
               return null;
             }));
     Throwable first = null;
-    boolean interrupted = false;
     for (Future<?> f : running) {
+      Throwable t = await(f);
+      first = first != null ? first : t;
+    }
+    rethrow(first);
+  }
+
+  /** Waits for {@code f} (uninterruptibly, keeping the interrupt); returns its failure or null. */
+  private static Throwable await(Future<?> f) {
+    boolean interrupted = false;
+    try {
       while (true) {
         try {
           f.get();
-          break;
+          return null;
         } catch (InterruptedException e) {
           interrupted = true;
         } catch (ExecutionException e) {
-          if (first == null) {
-            first = e.getCause();
-          }
-          break;
+          return e.getCause();
         }
       }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
-    if (first instanceof IOException io) {
+  }
+
+  private static void rethrow(Throwable t) throws IOException {
+    if (t instanceof IOException io) {
       throw io;
     }
-    if (first instanceof RuntimeException re) {
+    if (t instanceof RuntimeException re) {
       throw re;
     }
-    if (first instanceof Error err) {
+    if (t instanceof Error err) {
       throw err;
     }
   }

@@ -15,8 +15,9 @@ import java.util.Optional;
 
 /**
  * The LTX files of one database, {@code <data>/dbs/<name>/ltx/%016x-%016x.ltx}. Files are written
- * durably (to {@code <name>.ltx.tmp}, fsync, atomic rename, fsync of the directory) and are
- * immutable once named. Names that do not match the LTX pattern are ignored, as LiteFS does.
+ * to {@code <name>.ltx.tmp} and atomically renamed; a durable write then fsyncs the file and the
+ * directory together. Files are immutable once named. Names that do not match the LTX pattern are
+ * ignored, as LiteFS does.
  */
 final class LtxFiles {
   /** Writes the page block of a file being encoded. */
@@ -183,9 +184,6 @@ final class LtxFiles {
         // written over an older file: cut what is left of it
         ops.truncate(prefix + ":LTX_TRUNCATE", ch, raw.position());
       }
-      if (durable) {
-        ops.force(prefix + ":LTX_FSYNC", ch);
-      }
     } catch (IOException | RuntimeException e) {
       try {
         ops.deleteIfExists(prefix + ":LTX_CLEANUP", tmp);
@@ -206,7 +204,10 @@ final class LtxFiles {
     }
     ops.move(prefix + ":LTX_RENAME", tmp, path(name));
     if (durable) {
-      ops.syncDirectory(prefix + ":LTX_FSYNC_DIR", dir);
+      // Named first, then the file and the directory fsynced together (one fsync's wait, not two):
+      // the caller reports the commit only after both. A power loss in between can leave the name
+      // on a torn file, which recovery finds corrupt and answers with a snapshot (ARCHITECTURE.md).
+      sync.syncAll(prefix + ":LTX_FSYNC", List.of(path(name)), prefix + ":LTX_FSYNC_DIR", dir);
     } else {
       synchronized (deferred) {
         deferred.add(name);
