@@ -25,14 +25,31 @@ import java.util.stream.Stream;
 final class LtxChain {
   private LtxChain() {}
 
+  private static List<Path> names(Path dbDir) throws Exception {
+    try (Stream<Path> s = Files.list(dbDir.resolve("ltx"))) {
+      return s.filter(p -> LtxFileName.parse(p.getFileName().toString()).isPresent()).toList();
+    }
+  }
+
+  private static boolean endsAt(List<Path> files, Pos pos) {
+    return files.stream()
+        .map(p -> LtxFileName.parse(p.getFileName().toString()).orElseThrow())
+        .anyMatch(n -> n.maxTxid() == pos.txid());
+  }
+
   /** One decoded file. */
   record Link(LtxHeader header, LtxTrailer trailer) {}
 
   /** Verifies the chain in {@code dbDir/ltx} and that it ends at {@code pos}; returns it. */
   static List<Link> verify(Path dbDir, Pos pos) throws Exception {
-    List<Path> files;
-    try (Stream<Path> s = Files.list(dbDir.resolve("ltx"))) {
-      files = s.filter(p -> LtxFileName.parse(p.getFileName().toString()).isPresent()).toList();
+    // A running replica publishes a group's position before it renames the group's pending files
+    // to their final names (after the database fsync, docs/ARCHITECTURE.md "Apply"): give it that
+    // moment.
+    List<Path> files = names(dbDir);
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline && !endsAt(files, pos)) {
+      Thread.sleep(5);
+      files = names(dbDir);
     }
     List<Link> chain = new ArrayList<>();
     for (Path f : files.stream().sorted().toList()) {

@@ -17,8 +17,20 @@ import java.util.List;
 final class LtxChain {
   private LtxChain() {}
 
+  private static boolean lastNamedIs(Db db) throws IOException {
+    List<LtxFileName> names = db.ltxFiles();
+    return !names.isEmpty() && names.get(names.size() - 1).maxTxid() == db.pos().txid();
+  }
+
   /** Returns the headers, oldest first. */
   static List<LtxHeader> verify(Db db) throws IOException {
+    // A replica publishes a group's position before it renames the group's pending files to their
+    // final names (that rename waits for the database fsync, ARCHITECTURE.md "Apply"): give it that
+    // moment.
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline && !lastNamedIs(db)) {
+      java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+    }
     List<LtxFileName> names = db.ltxFiles();
     assertThat(names).as("ltx files of " + db.name()).isNotEmpty();
     Pos prev = null;
