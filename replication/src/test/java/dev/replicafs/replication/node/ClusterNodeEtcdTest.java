@@ -17,9 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
@@ -45,10 +43,7 @@ class ClusterNodeEtcdTest {
 
   @TempDir Path tmp;
   private final String key = "/cluster-test/" + UUID.randomUUID();
-  private final List<ClusterTestNode> open = new CopyOnWriteArrayList<>();
-  private final AtomicInteger twoPrimaries = new AtomicInteger();
-  private final AtomicBoolean sampling = new AtomicBoolean(true);
-  private Thread sampler;
+  private final ClusterNodes nodes = new ClusterNodes();
 
   @BeforeAll
   static void startEtcd() throws Exception {
@@ -64,22 +59,14 @@ class ClusterNodeEtcdTest {
 
   @AfterEach
   void closeAll() throws Exception {
-    sampling.set(false);
-    if (sampler != null) {
-      sampler.join(5_000);
-    }
-    for (ClusterTestNode n : open) {
-      n.close();
-    }
-    assertThat(twoPrimaries.get()).as("samples with two PRIMARY nodes").isZero();
+    nodes.closeAll();
   }
 
   private ClusterTestNode node(String name, long id, boolean candidate, Duration ttl)
       throws Exception {
     ClusterTestNode n =
         ClusterTestNode.etcd(etcd.endpoint(), key, ttl, name, id, candidate, tmp.resolve(name));
-    open.add(n);
-    return n;
+    return nodes.add(n);
   }
 
   private ClusterTestNode node(String name, long id) throws Exception {
@@ -88,44 +75,21 @@ class ClusterNodeEtcdTest {
 
   /** Closes {@code n} (and forgets it) so a test can reopen its data directory. */
   private void shut(ClusterTestNode n) throws Exception {
-    open.remove(n);
-    n.close();
+    nodes.shut(n);
   }
 
   private void sample() {
-    sampler =
-        new Thread(
-            () -> {
-              while (sampling.get()) {
-                List<ClusterTestNode> now = List.copyOf(open);
-                if (now.stream().filter(ClusterTestNode::isPrimary).count() > 1) {
-                  twoPrimaries.incrementAndGet();
-                }
-                java.util.concurrent.locks.LockSupport.parkNanos(500_000);
-              }
-            },
-            "test-primary-sampler");
-    sampler.setDaemon(true);
-    sampler.start();
+    nodes.sample();
   }
 
   private static ClusterTestNode awaitOnePrimary(List<ClusterTestNode> among)
       throws InterruptedException {
-    Await.until(
-        "one primary among " + among.size(),
-        WAIT,
-        () -> among.stream().filter(ClusterTestNode::isPrimary).count() == 1);
-    return among.stream().filter(ClusterTestNode::isPrimary).findFirst().orElseThrow();
+    return ClusterNodes.awaitOnePrimary(among, WAIT);
   }
 
   private static void awaitConverged(ClusterTestNode primary, String db, ClusterTestNode... rs)
       throws InterruptedException {
-    for (ClusterTestNode r : rs) {
-      Await.until(
-          r.name + " has " + db + " at " + primary.pos(db),
-          WAIT,
-          () -> r.pos(db).equals(primary.pos(db)));
-    }
+    ClusterNodes.awaitConverged(primary, db, WAIT, rs);
   }
 
   private static void writeSome(Db db, Path scratch, int count, long seed) throws Exception {
@@ -216,7 +180,7 @@ class ClusterNodeEtcdTest {
 
     ClusterTestNode again =
         ClusterTestNode.etcd(etcd.endpoint(), key, longTtl, "node-a", 1, true, aDir);
-    open.add(again);
+    nodes.add(again);
     again.start();
     Await.until("old primary follows b", WAIT, () -> again.isReplicaOf(b));
     assertThat(again.node.awaitReady(WAIT)).isTrue();
@@ -376,7 +340,7 @@ class ClusterNodeEtcdTest {
       Pos aHas = a.pos("app.db");
       shut(a); // releases the lease
       ClusterTestNode b2 = ClusterTestNode.etcd(etcd.endpoint(), key, TTL, "node-b", 2, true, bDir);
-      open.add(b2);
+      nodes.add(b2);
       b2.start();
       Await.until("b primary", WAIT, b2::isPrimary);
       bHas = b2.pos("app.db");
@@ -384,7 +348,7 @@ class ClusterNodeEtcdTest {
       writeSome(b2.store.create("other.db"), tmp.resolve("w2"), 3, 9);
 
       ClusterTestNode a2 = ClusterTestNode.etcd(etcd.endpoint(), key, TTL, "node-a", 1, true, aDir);
-      open.add(a2);
+      nodes.add(a2);
       sample();
       a2.start();
       Await.until("old primary follows b", WAIT, () -> a2.isReplicaOf(b2));

@@ -22,10 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,10 +45,7 @@ class SyncElectionTest {
 
   @TempDir Path tmp;
   private final String key = "/sync-election-test/" + UUID.randomUUID();
-  private final List<ClusterTestNode> open = new CopyOnWriteArrayList<>();
-  private final AtomicInteger twoPrimaries = new AtomicInteger();
-  private final AtomicBoolean sampling = new AtomicBoolean(true);
-  private Thread sampler;
+  private final ClusterNodes nodes = new ClusterNodes();
 
   @BeforeAll
   static void startEtcd() throws Exception {
@@ -67,14 +61,7 @@ class SyncElectionTest {
 
   @AfterEach
   void closeAll() throws Exception {
-    sampling.set(false);
-    if (sampler != null) {
-      sampler.join(5_000);
-    }
-    for (ClusterTestNode n : open) {
-      n.close();
-    }
-    assertThat(twoPrimaries.get()).as("samples with two PRIMARY nodes").isZero();
+    nodes.closeAll();
   }
 
   private ClusterTestNode node(String name, long id, FileOps disk, int port) throws Exception {
@@ -85,8 +72,7 @@ class SyncElectionTest {
     ClusterTestNode n =
         ClusterTestNode.etcd(
             etcd.endpoint(), key, TTL, name, id, true, tmp.resolve(name), gate, disk, port);
-    open.add(n);
-    return n;
+    return nodes.add(n);
   }
 
   private ClusterTestNode node(String name, long id) throws Exception {
@@ -94,30 +80,13 @@ class SyncElectionTest {
   }
 
   private void shut(ClusterTestNode n) throws Exception {
-    open.remove(n);
-    n.close();
-  }
-
-  private void sample() {
-    sampler =
-        new Thread(
-            () -> {
-              while (sampling.get()) {
-                if (List.copyOf(open).stream().filter(ClusterTestNode::isPrimary).count() > 1) {
-                  twoPrimaries.incrementAndGet();
-                }
-                java.util.concurrent.locks.LockSupport.parkNanos(500_000);
-              }
-            },
-            "test-primary-sampler");
-    sampler.setDaemon(true);
-    sampler.start();
+    nodes.shut(n);
   }
 
   /** Starts p, then a and b as its replicas; waits until both were told about each other. */
   private void startCluster(ClusterTestNode p, ClusterTestNode a, ClusterTestNode b)
       throws Exception {
-    sample();
+    nodes.sample();
     p.start();
     Await.until("p primary", WAIT, p::isPrimary);
     a.start();
@@ -148,19 +117,12 @@ class SyncElectionTest {
 
   private static void awaitConverged(ClusterTestNode primary, ClusterTestNode... rs)
       throws InterruptedException {
-    for (ClusterTestNode r : rs) {
-      Await.until(
-          r.name + " has " + DB + " at " + primary.pos(DB),
-          WAIT,
-          () -> r.pos(DB).equals(primary.pos(DB)));
-    }
+    ClusterNodes.awaitConverged(primary, DB, WAIT, rs);
   }
 
   private static ClusterTestNode awaitOnePrimary(List<ClusterTestNode> among)
       throws InterruptedException {
-    Await.until(
-        "one primary", WAIT, () -> among.stream().filter(ClusterTestNode::isPrimary).count() == 1);
-    return among.stream().filter(ClusterTestNode::isPrimary).findFirst().orElseThrow();
+    return ClusterNodes.awaitOnePrimary(among, WAIT);
   }
 
   private static boolean refused(ClusterTestNode n, String because) {
