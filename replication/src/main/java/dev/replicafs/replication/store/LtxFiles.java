@@ -256,14 +256,16 @@ final class LtxFiles {
 
   /**
    * Retires an expired file: renamed to a free file whose inode the next new file reuses, or
-   * deleted when {@link #MAX_FREE} are kept already or it is bigger than {@link #MAX_FREE_BYTES}.
-   * Labels {@code prefix:LTX_FREE}, {@code prefix:DELETE}.
+   * deleted when {@code reuse} is false (a replica: its files arrive through the stream, it writes
+   * none over free ones), {@link #MAX_FREE} are kept already or it is bigger than {@link
+   * #MAX_FREE_BYTES}. Labels {@code prefix:LTX_FREE}, {@code prefix:DELETE}.
    */
-  void retire(String prefix, LtxFileName name, long size) throws IOException {
+  void retire(String prefix, LtxFileName name, long size, boolean reuse) throws IOException {
     Path target;
     synchronized (this) {
       loadFree();
-      if (free.size() >= MAX_FREE
+      if (!reuse
+          || free.size() >= MAX_FREE
           || size > MAX_FREE_BYTES
           || freeBytes + size > MAX_FREE_TOTAL_BYTES) {
         target = null;

@@ -46,7 +46,7 @@ final class Retention {
         continue;
       }
       if (!f.equals(newest) && attrs.lastModifiedTime().toInstant().isBefore(cutoff)) {
-        db.ltx.retire("RETAIN", f, reusable(db, attrs.size()));
+        db.ltx.retire("RETAIN", f, attrs.size(), db.store.isPrimary());
         deleted++;
       } else {
         kept.add(f);
@@ -56,7 +56,7 @@ final class Retention {
     long total = sizes.stream().mapToLong(Long::longValue).sum();
     for (int i = 0; maxBytes > 0 && total > maxBytes && i < kept.size(); i++) {
       if (!kept.get(i).equals(newest)) {
-        db.ltx.retire("RETAIN", kept.get(i), reusable(db, sizes.get(i)));
+        db.ltx.retire("RETAIN", kept.get(i), sizes.get(i), db.store.isPrimary());
         total -= sizes.get(i);
         deleted++;
       }
@@ -65,14 +65,6 @@ final class Retention {
       log.debug("deleted ltx files past retention: db={} count={}", db.name, deleted);
     }
     return deleted;
-  }
-
-  /**
-   * The size to retire a file with, or {@link Long#MAX_VALUE} (deleted) on a replica: only a
-   * primary writes new LTX files over free ones (a replica's files arrive through the stream).
-   */
-  private static long reusable(Db db, long size) {
-    return db.store.isPrimary() ? size : Long.MAX_VALUE;
   }
 
   private static java.nio.file.attribute.BasicFileAttributes attributes(Db db, LtxFileName f)
