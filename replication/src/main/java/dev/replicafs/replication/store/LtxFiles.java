@@ -302,7 +302,10 @@ final class LtxFiles {
         if (n.endsWith(FREE)) {
           found.add(p);
           try {
-            freeSeq = Math.max(freeSeq, Long.parseUnsignedLong(n.substring(0, n.length() - 5), 16));
+            freeSeq =
+                Math.max(
+                    freeSeq,
+                    Long.parseUnsignedLong(n.substring(0, n.length() - FREE.length()), 16));
           } catch (NumberFormatException ignored) {
             // not one of ours; still reusable
           }
