@@ -44,7 +44,9 @@ final class BenchCommand implements Callable<Integer> {
   @Option(
       names = {"-replicas", "--replicas"},
       defaultValue = "1",
-      description = "Replicas streaming from the primary. Default: ${DEFAULT-VALUE}")
+      description =
+          "Replicas streaming from the primary; 0 measures the mount alone (no replica"
+              + " reads, no lag). Default: ${DEFAULT-VALUE}")
   int replicas;
 
   @Option(

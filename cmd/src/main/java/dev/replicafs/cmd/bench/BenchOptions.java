@@ -9,7 +9,8 @@ import java.util.Optional;
  * What one {@code replicafs bench} run measures and how much.
  *
  * @param workDir directory on the disk under test; the run uses a fresh subdirectory of it
- * @param replicas replicas streaming from the primary (>= 1)
+ * @param replicas replicas streaming from the primary; 0 measures the mount alone (no replica
+ *     reads, no lag)
  * @param baseline an already mounted directory (e.g. the C passthrough) measured like the raw disk
  * @param warmupTx untimed single-row transactions per target and mode before the timed ones (a
  *     fifth of it in the FULL modes), so a node's JIT-compiled commit path is measured, not its
@@ -50,7 +51,10 @@ public record BenchOptions(
     Objects.requireNonNull(json, "json");
     lagRates = List.copyOf(lagRates);
     nodeJvmArgs = List.copyOf(nodeJvmArgs);
-    positive(replicas, "replicas");
+    if (replicas < 0) {
+      throw new IllegalArgumentException(
+          "replicas must be >= 0 (0 measures the mount alone): " + replicas);
+    }
     if (warmupTx < 0) {
       throw new IllegalArgumentException("warm-up transactions must be >= 0: " + warmupTx);
     }

@@ -15,9 +15,10 @@ import java.util.stream.Stream;
 
 /**
  * One benchmark run: every workload on the raw disk, on the optional baseline mount and on a
- * ReplicaFS primary with N replicas streaming (child JVMs), then the snapshot bootstrap and store
- * open on a second, fresh cluster so the first cluster's replicas do not compete for the snapshot.
- * Produces the report as a tree of maps (written as JSON by {@link Report}).
+ * ReplicaFS primary with N replicas streaming (child JVMs; with none, the mount alone: no replica
+ * reads and no lag), then the snapshot bootstrap and store open on a second, fresh cluster so the
+ * first cluster's replicas do not compete for the snapshot. Produces the report as a tree of maps
+ * (written as JSON by {@link Report}).
  */
 public final class BenchRun {
   static final List<Mode> MODES =
@@ -169,11 +170,13 @@ public final class BenchRun {
             primary, replicas, "read.db", java.time.Duration.ofMinutes(5));
         t.put("reads", reads(db, "replicafs"));
         targets.put("replicafs", t);
-        targets.put(
-            "replicafs-replica",
-            Map.of("reads", reads(replicas.get(0).mount.resolve("read.db"), "replica")));
+        if (!replicas.isEmpty()) {
+          targets.put(
+              "replicafs-replica",
+              Map.of("reads", reads(replicas.get(0).mount.resolve("read.db"), "replica")));
+        }
         List<Object> lags = new ArrayList<>();
-        for (int rate : o.lagRates()) {
+        for (int rate : replicas.isEmpty() ? List.<Integer>of() : o.lagRates()) {
           ClusterWorkloads.LagResult l =
               ClusterWorkloads.lag(primary, replicas, rate, o.lagSeconds());
           log.printf(

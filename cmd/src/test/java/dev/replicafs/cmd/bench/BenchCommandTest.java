@@ -125,4 +125,75 @@ class BenchCommandTest {
       assertThat(s).isEmpty();
     }
   }
+
+  @Test
+  void withNoReplicaMeasuresTheMountAlone() throws Exception {
+    Path json = tmp.resolve("alone.json");
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code =
+        Main.run(
+            new String[] {
+              "bench",
+              "-dir",
+              tmp.resolve("work").toString(),
+              "-replicas",
+              "0",
+              "-warmup-tx",
+              "0",
+              "-tx-normal",
+              "20",
+              "-tx-full",
+              "5",
+              "-batches",
+              "2",
+              "-batch-rows",
+              "50",
+              "-read-rows",
+              "500",
+              "-point-reads",
+              "100",
+              "-lag-rates",
+              "50",
+              "-lag-seconds",
+              "1",
+              "-snapshot-mib",
+              "0",
+              "-json",
+              json.toString()
+            },
+            Actions.unwired(),
+            LoadContext.system(),
+            new PrintWriter(out),
+            new PrintWriter(err));
+    assertThat(code).as(err.toString()).isEqualTo(ExitCodes.OK);
+    JsonNode r = new ObjectMapper().readTree(json.toFile());
+    JsonNode primary = r.path("targets").path("replicafs");
+    assertThat(primary.path("single-row").path("WAL+NORMAL").path("transactions").asInt())
+        .isEqualTo(20);
+    assertThat(primary.path("single-row").path("DELETE+FULL").path("transactions").asInt())
+        .isEqualTo(5);
+    assertThat(primary.path("reads").path("reads").asInt()).isEqualTo(100);
+    // nothing was measured on a replica: no replica column, no lag, only the primary's memory
+    assertThat(r.path("targets").has("replicafs-replica")).isFalse();
+    assertThat(r.path("lag").size()).isZero();
+    assertThat(r.path("memory").has("primary")).isTrue();
+    assertThat(r.path("memory").has("replica-0")).isFalse();
+    assertThat(r.path("options").path("replicas").asInt()).isZero();
+    assertThat(out.toString()).doesNotContain("replication lag @");
+  }
+
+  @Test
+  void refusesANegativeReplicaCount() {
+    StringWriter err = new StringWriter();
+    int code =
+        Main.run(
+            new String[] {"bench", "-dir", tmp.resolve("work").toString(), "-replicas", "-1"},
+            Actions.unwired(),
+            LoadContext.system(),
+            new PrintWriter(new StringWriter()),
+            new PrintWriter(err));
+    assertThat(code).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("replicas must be >= 0");
+  }
 }
