@@ -11,7 +11,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * fsyncs several files and a directory at once, from a small pool of threads ({@code
@@ -27,7 +26,6 @@ final class ConcurrentSync implements AutoCloseable {
 
   ConcurrentSync(FileOps ops, int threads) {
     this.ops = ops;
-    AtomicInteger n = new AtomicInteger();
     this.pool =
         new ThreadPoolExecutor(
             threads,
@@ -35,11 +33,7 @@ final class ConcurrentSync implements AutoCloseable {
             30,
             TimeUnit.SECONDS,
             new LinkedBlockingQueue<>(),
-            r -> {
-              Thread t = new Thread(r, "replicafs-sync-" + n.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
+            DaemonThreads.numbered("replicafs-sync"));
     this.pool.allowCoreThreadTimeOut(true);
   }
 

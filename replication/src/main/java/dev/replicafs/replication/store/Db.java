@@ -689,8 +689,10 @@ public final class Db implements AutoCloseable {
   }
 
   /**
-   * Whether a WAL commit may be named after the lock release: this node is the primary, replication
-   * is asynchronous (no commit gate waits for the file) and no halt ships the commit first.
+   * Whether a commit's LTX file may lag behind the commit: a WAL commit be named after the lock
+   * release ({@link LtxNamer}), a rollback-journal commit's file be fsynced after the commit
+   * returned ({@link JournalCommitter}). True when this node is the primary, replication is
+   * asynchronous (no commit gate waits for the file) and no halt ships the commit first.
    */
   boolean mayNameLater() {
     return store.isPrimary() && store.commitGate() == CommitGate.NONE && !halt.isHeld();

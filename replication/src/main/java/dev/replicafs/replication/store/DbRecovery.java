@@ -23,6 +23,8 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>Delete temporary files of interrupted writes and the shm (SQLite rebuilds it).
  *   <li>Roll back a hot journal exactly as SQLite would ({@link JournalRollback}).
+ *   <li>Delete the newest LTX files from the first one a power loss lost or tore before its
+ *       background fsync ({@link UnsyncedFiles}).
  *   <li>Reconcile the WAL with the last LTX file ({@link WalRecovery}): frames that file never
  *       recorded are cut off, recorded frames are copied into the database and the WAL removed.
  *   <li>Compute every page checksum from scratch, in parallel.
@@ -55,6 +57,7 @@ final class DbRecovery {
       }
       JournalRollback.rollback(db);
       PendingApplies.deleteFilesASnapshotReplaced(db);
+      UnsyncedFiles.dropUnsound(db);
       WalRecovery.dropUnsoundFiles(db);
       Optional<LtxFileName> lastName = db.ltx.last();
       LastFile last = lastName.isPresent() ? readLast(db, lastName.get()) : null;
@@ -113,7 +116,7 @@ final class DbRecovery {
           dec.readAll((pgno, data) -> pages.put(pgno, DatabaseChecksum.page(pgno, data)));
       return new LastFile(name, dec.header(), t, pages);
     } catch (LtxFormatException e) {
-      log.warn("last ltx file is corrupt: db={} file={} reason={}", db.name, name, e.getMessage());
+      log.warn("ltx file is corrupt: db={} file={} reason={}", db.name, name, e.getMessage());
       return null;
     }
   }

@@ -18,9 +18,10 @@ import java.util.TreeMap;
  * recorded one; if nothing changed and the size is the same, the transaction was rolled back or
  * wrote nothing, and no TXID is used. Otherwise write the LTX file ({@code MinTXID = MaxTXID =
  * previous + 1}, pre-apply = previous post-apply, the changed pages in order, the lock page never)
- * durably, fsync the database (unless SQLite already did since its last write to it, as it does
- * before invalidating the journal in {@code synchronous=FULL}), then update the checksums and the
- * position. Labels: {@code COMMIT:*}.
+ * durably, or, on a primary with asynchronous replication, without fsync and fsynced right after by
+ * the store's background thread ({@link #fsyncLater}), fsync the database (unless SQLite already
+ * did since its last write to it, as it does before invalidating the journal in {@code
+ * synchronous=FULL}), then update the checksums and the position. Labels: {@code COMMIT:*}.
  */
 final class JournalCommitter {
   private JournalCommitter() {}
@@ -66,6 +67,7 @@ final class JournalCommitter {
     long post = sums.valueAfter(changes, commit);
     LtxHeader header = db.nextHeader(ps, commit, 0, 0, 0, 0);
     boolean snapshot = header.isSnapshot();
+    boolean later = fsyncLater(db, snapshot, (long) changes.size() * ps);
     db.ltx.write(
         "COMMIT",
         header,
@@ -74,14 +76,37 @@ final class JournalCommitter {
             enc.writePage(e.getKey(), db.files.readPage("COMMIT:DB_READ", e.getKey(), ps));
           }
         },
-        snapshot ? null : post);
+        snapshot ? null : post,
+        !later);
     db.forceUnlessDurable("COMMIT:DB_FSYNC", FileKind.DATABASE);
+    if (later) {
+      db.ltx.syncDeferredLater(
+          db.store.ltxSyncThread(),
+          e -> db.store.fatal(db.name, "could not fsync rollback-journal commits' ltx files", e));
+    }
     sums.apply(changes, commit);
     db.checksums = sums;
     db.walMode = h.isWal();
     db.clearDirty();
     return db.publish(header, post, PositionEvent.Cause.COMMIT);
   }
+
+  /**
+   * Whether the file may be fsynced by the background thread after the commit returns
+   * (docs/ARCHITECTURE.md, "Rollback-journal commits are fsynced in the background"): on a primary
+   * with asynchronous replication and no halt, for an incremental file of at most {@link
+   * #MAX_BACKGROUND_SYNC_BYTES} of pages, while fewer than {@link
+   * LtxFiles#MAX_WAITING_FOR_BACKGROUND_SYNC} files wait.
+   */
+  private static boolean fsyncLater(Db db, boolean snapshot, long pageBytes) {
+    return !snapshot
+        && pageBytes <= MAX_BACKGROUND_SYNC_BYTES
+        && db.mayNameLater()
+        && db.ltx.deferredCount() < LtxFiles.MAX_WAITING_FOR_BACKGROUND_SYNC;
+  }
+
+  /** The most page bytes a commit whose file is fsynced in the background may hold. */
+  static final long MAX_BACKGROUND_SYNC_BYTES = 1 << 20;
 
   private static long nextCandidate(Db db, boolean all, long p, long oldCount, long commit) {
     if (all || p >= oldCount) {

@@ -72,8 +72,21 @@ final class LtxFiles {
   private final FileOps ops;
   private final ConcurrentSync sync;
 
-  /** Files written but not yet fsynced (see {@link #syncDeferred}); guarded by itself. */
+  /**
+   * Files not yet durable (a background batch in flight included) at which a rollback-journal
+   * commit stops deferring and makes them and its own file durable itself, so no more are ever
+   * unsynced (docs/ARCHITECTURE.md, "Rollback-journal commits are fsynced in the background").
+   */
+  static final int MAX_WAITING_FOR_BACKGROUND_SYNC = 32;
+
+  /** Files written but not yet fsynced, in the order written (see {@link #syncDeferred}). */
   private final List<LtxFileName> deferred = new ArrayList<>();
+
+  /** Held while deferred files are fsynced, so that a sync waits for one in flight. */
+  private final Object syncing = new Object();
+
+  /** A background sync is queued and has not started. Guarded by {@link #deferred}. */
+  private boolean syncQueued;
 
   LtxFiles(Path dir, FileOps ops, ConcurrentSync sync) {
     this.dir = dir;
@@ -358,23 +371,69 @@ final class LtxFiles {
   /**
    * Makes the files written with {@code durable} false durable: fsync of each (a file retention
    * already deleted is skipped) and one fsync of the directory. Labels {@code prefix:LTX_FSYNC},
-   * {@code prefix:LTX_FSYNC_DIR}.
+   * {@code prefix:LTX_FSYNC_DIR}. Waits for a background sync in flight, so every file written
+   * before the call is durable when it returns.
    */
   void syncDeferred(String prefix) throws IOException {
-    synchronized (deferred) {
-      if (deferred.isEmpty()) {
-        return;
+    synchronized (syncing) {
+      List<LtxFileName> batch;
+      synchronized (deferred) {
+        if (deferred.isEmpty()) {
+          return;
+        }
+        batch = new ArrayList<>(deferred);
       }
       // Thousands of files at a checkpoint after a burst of synchronous=NORMAL commits: fsynced
       // together from the store's sync pool (one journal commit where the file system allows),
-      // not one after the other while SQLite's checkpoint waits.
-      List<Path> files = new ArrayList<>(deferred.size());
-      for (LtxFileName n : deferred) {
+      // not one after the other while SQLite's checkpoint waits. Files written meanwhile wait.
+      List<Path> files = new ArrayList<>(batch.size());
+      for (LtxFileName n : batch) {
         files.add(path(n));
       }
       sync.syncExisting(prefix + ":LTX_FSYNC", files, prefix + ":LTX_FSYNC_DIR", dir);
-      deferred.clear();
+      synchronized (deferred) {
+        // only this method removes, always from the front, under `syncing`
+        deferred.subList(0, batch.size()).clear();
+      }
     }
+  }
+
+  /** Files written without fsync and not yet made durable. */
+  int deferredCount() {
+    synchronized (deferred) {
+      return deferred.size();
+    }
+  }
+
+  /**
+   * Has {@code executor} make the deferred files durable soon ({@link #syncDeferred} with label
+   * prefix {@code LTX_SYNC}); files deferred until the task starts join it. A failure goes to
+   * {@code onFailure}.
+   */
+  void syncDeferredLater(java.util.concurrent.Executor executor, FailureHandler onFailure) {
+    synchronized (deferred) {
+      if (syncQueued || deferred.isEmpty()) {
+        return;
+      }
+      syncQueued = true;
+    }
+    executor.execute(
+        () -> {
+          synchronized (deferred) {
+            syncQueued = false;
+          }
+          try {
+            syncDeferred("LTX_SYNC");
+          } catch (IOException | RuntimeException e) {
+            onFailure.failed(e);
+          }
+        });
+  }
+
+  /** Hears a background sync that failed. */
+  @FunctionalInterface
+  interface FailureHandler {
+    void failed(Exception e);
   }
 
   /**

@@ -14,7 +14,6 @@ import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +54,7 @@ public final class Store implements AutoCloseable {
   private final int checksumThreads;
   private final ConcurrentSync concurrentSync;
   private final ExecutorService namingThread;
+  private final ExecutorService ltxSyncThread;
   private final ReceiveStaging staging;
   private final ClusterIdFile clusterIdFile;
   private final TreeMap<String, Db> dbs = new TreeMap<>();
@@ -72,23 +72,13 @@ public final class Store implements AutoCloseable {
     this.fatalHandler = b.fatalHandler;
     this.commitGate = b.commitGate;
     this.checksumThreads = b.checksumThreads;
-    AtomicInteger n = new AtomicInteger();
     this.checksumPool =
-        Executors.newFixedThreadPool(
-            checksumThreads,
-            r -> {
-              Thread t = new Thread(r, "replicafs-checksum-" + n.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
+        Executors.newFixedThreadPool(checksumThreads, DaemonThreads.numbered("replicafs-checksum"));
     this.concurrentSync = new ConcurrentSync(ops, b.syncThreads);
     this.namingThread =
-        Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t = new Thread(r, "replicafs-ltx-namer");
-              t.setDaemon(true);
-              return t;
-            });
+        Executors.newSingleThreadExecutor(DaemonThreads.named("replicafs-ltx-namer"));
+    this.ltxSyncThread =
+        Executors.newSingleThreadExecutor(DaemonThreads.named("replicafs-ltx-sync"));
     this.staging = new ReceiveStaging(options.dataDir().resolve("receive"), ops);
     this.clusterIdFile = new ClusterIdFile(options.dataDir(), ops);
   }
@@ -386,6 +376,7 @@ public final class Store implements AutoCloseable {
     } finally {
       checksumPool.shutdownNow();
       namingThread.shutdown();
+      ltxSyncThread.shutdown();
       concurrentSync.close();
     }
   }
@@ -415,6 +406,14 @@ public final class Store implements AutoCloseable {
   /** The thread that names WAL commits' LTX files after the lock release ({@link LtxNamer}). */
   java.util.concurrent.Executor namingThread() {
     return namingThread;
+  }
+
+  /**
+   * The thread that fsyncs rollback-journal commits' LTX files after the commit returned ({@link
+   * LtxFiles#syncDeferredLater}).
+   */
+  java.util.concurrent.Executor ltxSyncThread() {
+    return ltxSyncThread;
   }
 
   ExecutorService checksumPool() {
