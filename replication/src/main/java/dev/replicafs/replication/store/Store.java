@@ -54,7 +54,7 @@ public final class Store implements AutoCloseable {
   private final int checksumThreads;
   private final ConcurrentSync concurrentSync;
   private final ExecutorService namingThread;
-  private final ExecutorService ltxSyncThread;
+  private final java.util.concurrent.ScheduledExecutorService ltxSyncThread;
   private final ReceiveStaging staging;
   private final ClusterIdFile clusterIdFile;
   private final TreeMap<String, Db> dbs = new TreeMap<>();
@@ -77,8 +77,12 @@ public final class Store implements AutoCloseable {
     this.concurrentSync = new ConcurrentSync(ops, b.syncThreads);
     this.namingThread =
         Executors.newSingleThreadExecutor(DaemonThreads.named("replicafs-ltx-namer"));
-    this.ltxSyncThread =
-        Executors.newSingleThreadExecutor(DaemonThreads.named("replicafs-ltx-sync"));
+    var syncThread =
+        new java.util.concurrent.ScheduledThreadPoolExecutor(
+            1, DaemonThreads.named("replicafs-ltx-sync"));
+    // Db.close makes every deferred file durable itself; a batch still waiting is dropped.
+    syncThread.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    this.ltxSyncThread = syncThread;
     this.staging = new ReceiveStaging(options.dataDir().resolve("receive"), ops);
     this.clusterIdFile = new ClusterIdFile(options.dataDir(), ops);
   }
@@ -412,7 +416,7 @@ public final class Store implements AutoCloseable {
    * The thread that fsyncs rollback-journal commits' LTX files after the commit returned ({@link
    * LtxFiles#syncDeferredLater}).
    */
-  java.util.concurrent.Executor ltxSyncThread() {
+  java.util.concurrent.ScheduledExecutorService ltxSyncThread() {
     return ltxSyncThread;
   }
 
