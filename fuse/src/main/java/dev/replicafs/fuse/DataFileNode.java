@@ -86,8 +86,8 @@ abstract sealed class DataFileNode implements Node
   }
 
   @Override
-  public void fsync() throws Exception {
-    db.sync(kind);
+  public void fsync(boolean dataOnly) throws Exception {
+    db.sync(kind, dataOnly);
   }
 
   @Override

@@ -28,7 +28,8 @@ sealed interface Node permits DataFileNode, PosNode, LockNode, PrimaryNode, LagN
     throw new ErrnoException(Errno.EPERM, "this file cannot be truncated");
   }
 
-  default void fsync() throws Exception {}
+  /** fsync, or fdatasync with {@code dataOnly} (the application's {@code fdatasync}). */
+  default void fsync(boolean dataOnly) throws Exception {}
 
   default void unlink() throws Exception {
     throw new ErrnoException(Errno.EPERM, "this file cannot be removed");

@@ -228,7 +228,7 @@ public final class ReplicaFileSystem extends FuseStubFS {
         "fsync",
         path,
         () -> {
-          node(path).fsync();
+          node(path).fsync(isdatasync != 0);
           return 0;
         });
   }

@@ -448,20 +448,36 @@ public final class Db implements AutoCloseable {
     }
   }
 
-  /** Makes a file's contents durable. */
+  /** Makes a file's contents and metadata durable ({@code fsync}). */
   public void sync(FileKind kind) throws IOException {
+    sync(kind, false);
+  }
+
+  /**
+   * Makes a file's contents durable: with {@code dataOnly} as {@code fdatasync} (what SQLite asks
+   * for on Linux: the inode is written only when reading the data back needs it, e.g. a new size),
+   * else as {@code fsync}.
+   */
+  public void sync(FileKind kind, boolean dataOnly) throws IOException {
     long generation = syncs.generation(kind);
-    ops.force("FILE:FSYNC_" + kind, files.required(name, kind));
+    FileChannel ch = files.required(name, kind);
+    if (dataOnly) {
+      ops.forceData("FILE:FDATASYNC_" + kind, ch);
+    } else {
+      ops.force("FILE:FSYNC_" + kind, ch);
+    }
     syncs.synced(kind, generation);
   }
 
-  /** fsyncs {@code kind} unless every write to it is already durable (SQLite synced it). */
+  /**
+   * {@code fdatasync}s {@code kind} unless every write to it is already durable (SQLite synced it).
+   */
   void forceUnlessDurable(String label, FileKind kind) throws IOException {
     if (syncs.isDurable(kind)) {
       return;
     }
     long generation = syncs.generation(kind);
-    ops.force(label, files.required(name, kind));
+    ops.forceData(label, files.required(name, kind));
     syncs.synced(kind, generation);
   }
 

@@ -63,6 +63,11 @@ public final class DiskFileOps implements FileOps {
   }
 
   @Override
+  public void forceData(String op, FileChannel ch) throws IOException {
+    ch.force(false);
+  }
+
+  @Override
   public long size(String op, FileChannel ch) throws IOException {
     return ch.size();
   }

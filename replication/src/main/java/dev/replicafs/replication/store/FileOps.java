@@ -29,8 +29,16 @@ public interface FileOps {
   /** Sets the file's size, growing it with zeros or shrinking it. */
   void truncate(String op, FileChannel ch, long size) throws IOException;
 
-  /** Makes the file's data durable ({@code fsync}). */
+  /** Makes the file's data and metadata durable ({@code fsync}). */
   void force(String op, FileChannel ch) throws IOException;
+
+  /**
+   * Makes the file's data durable, and of its metadata only what reading the data back needs, such
+   * as its size ({@code fdatasync}): what SQLite asks for on Linux. Defaults to {@link #force}.
+   */
+  default void forceData(String op, FileChannel ch) throws IOException {
+    force(op, ch);
+  }
 
   /** Current size of the file behind the channel. */
   long size(String op, FileChannel ch) throws IOException;

@@ -143,7 +143,7 @@ final class LtxGroupApplier {
         () -> {
           try {
             if (last.commit() > 0 && dbFile != null) {
-              db.ops.force("APPLY:DB_FSYNC", dbFile);
+              db.ops.forceData("APPLY:DB_FSYNC", dbFile);
             }
             for (int i = 0; i < ok.size(); i++) {
               db.ltx.installLazily("APPLY", pending.get(i), LtxFileName.of(ok.get(i).header()));

@@ -161,6 +161,13 @@ final class FaultyFileOps implements FileOps {
   }
 
   @Override
+  public void forceData(String op, FileChannel ch) throws IOException {
+    before(op);
+    disk.forceData(op, ch);
+    after(op);
+  }
+
+  @Override
   public long size(String op, FileChannel ch) throws IOException {
     return disk.size(op, ch);
   }
