@@ -91,12 +91,14 @@ class RetentionTest {
       Db db = store.create("app.db");
       SqliteMirror.run(db, sqlite.init());
       // one file too big to keep (deleted), then files big enough that the files reusing their
-      // inodes are shorter: the tail must be cut
+      // inodes are shorter: the tail must be cut. Each named on its own (commits that queue while
+      // the naming thread writes share one file), so that there are more free files than new ones.
       SqliteMirror.run(db, sqlite.tx("INSERT INTO t(v) VALUES(randomblob(400000))"));
+      db.drainNaming();
       for (int i = 0; i < 4; i++) {
         SqliteMirror.run(db, sqlite.tx("INSERT INTO t(v) VALUES(randomblob(20000))"));
+        db.drainNaming();
       }
-      db.drainNaming();
       List<LtxFileName> old = db.ltxFiles();
       ltxDir = db.ltxPath(old.get(0)).getParent();
       java.util.Set<Object> oldInodes = new java.util.HashSet<>();

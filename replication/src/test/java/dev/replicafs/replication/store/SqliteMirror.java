@@ -275,11 +275,24 @@ final class SqliteMirror implements AutoCloseable {
     }
   }
 
-  /** The connection's lock owner takes or releases the shm WRITE lock, as SQLite does. */
+  /**
+   * The connection's lock owner takes or releases the shm WRITE lock, as SQLite does; a busy lock
+   * is retried for up to 10 s, as SQLite's busy handler would (a store-internal read lock, e.g. of
+   * a snapshot being sent to a replica, holds it briefly).
+   */
   static void lockWrite(Db db, boolean take) {
     if (take) {
-      if (!db.locks().tryLock(LockFile.SHM, OWNER, LockKind.WRITE, LockBytes.WAL_WRITE, 1)) {
-        throw new IllegalStateException("WRITE lock busy: " + db.locks());
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+      while (!db.locks().tryLock(LockFile.SHM, OWNER, LockKind.WRITE, LockBytes.WAL_WRITE, 1)) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("WRITE lock busy for 10 s: " + db.locks());
+        }
+        try {
+          Thread.sleep(1);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted waiting for the WRITE lock", e);
+        }
       }
     } else {
       db.locks().unlock(LockFile.SHM, OWNER, LockBytes.WAL_WRITE, 1);
