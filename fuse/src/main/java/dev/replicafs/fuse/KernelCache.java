@@ -25,9 +25,13 @@ import jnr.ffi.Pointer;
  *
  * <p>The high-level API numbers nodes itself. Without the {@code use_ino} option libfuse reports
  * that node id as {@code st_ino}, so {@code lstat} of the file on the mount yields the id the
- * kernel knows it by. The id is looked up on every call (not cached): the kernel may forget an
- * inode and libfuse then hands out a new id. Invalidating an id the kernel does not hold returns
- * {@code -ENOENT}, which is success here (nothing cached, nothing stale).
+ * kernel knows it by. That {@code lstat} is a request to this very daemon, so an id is kept for
+ * {@link #ID_LIFETIME} (an apply invalidates page after page of one file): the kernel may forget an
+ * inode meanwhile, and libfuse then hands out a new id on the next lookup, so a notification for a
+ * kept id that the kernel no longer holds ({@code -ENOENT}) looks the id up again and retries; an
+ * {@code -ENOENT} for a freshly looked-up id is success (nothing cached, nothing stale). libfuse
+ * reuses an id only after 2^32 new ones, which cannot happen within the lifetime. A name that
+ * appeared or disappeared ({@link #invalidateEntry}) or a role change forgets the kept ids.
  *
  * <p>Must not be called from a FUSE request thread: the kernel may write dirty pages back (a
  * request to this daemon) before it answers the notification.
@@ -47,13 +51,31 @@ public final class KernelCache {
     int fuse_lowlevel_notify_inval_entry(Pointer chan, long parent, String name, long nameLength);
   }
 
+  /** How long a node id looked up through the mount is used without looking it up again. */
+  static final java.time.Duration ID_LIFETIME = java.time.Duration.ofSeconds(1);
+
+  private record KnownId(long id, long atNanos) {}
+
   private final Path mountPoint;
   private final LowLevel lib;
   private volatile Pointer chan;
+  private final java.util.concurrent.ConcurrentHashMap<String, KnownId> ids =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicLong lookups =
+      new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong staleIds =
+      new java.util.concurrent.atomic.AtomicLong();
+  private final long idLifetimeNanos;
 
   /** A cache handle for the mount at {@code mountPoint}; usable once {@link #attach} ran. */
   public KernelCache(Path mountPoint) {
+    this(mountPoint, ID_LIFETIME);
+  }
+
+  /** As above, keeping looked-up node ids for {@code idLifetime} (tests). */
+  KernelCache(Path mountPoint, java.time.Duration idLifetime) {
     this.mountPoint = Objects.requireNonNull(mountPoint, "mountPoint");
+    this.idLifetimeNanos = idLifetime.toNanos();
     this.lib = load();
   }
 
@@ -88,42 +110,83 @@ public final class KernelCache {
    * @return true when the kernel held the file (false when it had nothing cached)
    */
   public boolean invalidateData(String name, long offset, long length) throws IOException {
-    Pointer ch = requireChan();
-    long ino;
-    try {
-      ino = nodeId(name);
-    } catch (NoSuchFileException e) {
-      return false;
-    }
-    int rc = lib.fuse_lowlevel_notify_inval_inode(ch, ino, offset, length);
-    if (rc == -ENOENT) {
-      return false;
-    }
-    if (rc != 0) {
-      throw new IOException("kernel refused to invalidate " + name + ": errno " + -rc);
-    }
-    return true;
+    return invalidateInode(name, offset, length, "invalidate " + name);
   }
 
   /** Drops the cached attributes (mode, size) of {@code name}, or of the root when empty. */
   public boolean invalidateAttributes(String name) throws IOException {
+    if (name.isEmpty()) {
+      int rc = lib.fuse_lowlevel_notify_inval_inode(requireChan(), ROOT_ID, -1, 0);
+      check(rc, "invalidate attributes of the root");
+      return rc == 0;
+    }
+    ids.remove(name);
+    return invalidateInode(name, -1, 0, "invalidate attributes of " + name);
+  }
+
+  /**
+   * {@code fuse_lowlevel_notify_inval_inode} for {@code name}: with the kept id, and once more with
+   * a freshly looked-up one if the kernel no longer holds the kept one.
+   */
+  private boolean invalidateInode(String name, long offset, long length, String what)
+      throws IOException {
     Pointer ch = requireChan();
+    KnownId known = ids.get(name);
+    boolean fresh = known == null || System.nanoTime() - known.atNanos() > idLifetimeNanos;
     long ino;
     try {
-      ino = name.isEmpty() ? ROOT_ID : nodeId(name);
+      ino = fresh ? lookUp(name) : known.id();
     } catch (NoSuchFileException e) {
+      ids.remove(name);
       return false;
     }
-    int rc = lib.fuse_lowlevel_notify_inval_inode(ch, ino, -1, 0);
-    if (rc != 0 && rc != -ENOENT) {
-      throw new IOException(
-          "kernel refused to invalidate attributes of " + name + ": errno " + -rc);
+    int rc = lib.fuse_lowlevel_notify_inval_inode(ch, ino, offset, length);
+    if (rc == -ENOENT && !fresh) {
+      // the kernel forgot the inode since the id was looked up: it may know the name by a new id
+      staleIds.incrementAndGet();
+      try {
+        ino = lookUp(name);
+      } catch (NoSuchFileException e) {
+        ids.remove(name);
+        return false;
+      }
+      rc = lib.fuse_lowlevel_notify_inval_inode(ch, ino, offset, length);
     }
+    check(rc, what);
     return rc == 0;
+  }
+
+  private static void check(int rc, String what) throws IOException {
+    if (rc != 0 && rc != -ENOENT) {
+      throw new IOException("kernel refused to " + what + ": errno " + -rc);
+    }
+  }
+
+  private long lookUp(String name) throws IOException {
+    long id = nodeId(name);
+    lookups.incrementAndGet();
+    ids.put(name, new KnownId(id, System.nanoTime()));
+    return id;
+  }
+
+  /** Node ids looked up through the mount so far (for tests). */
+  long lookups() {
+    return lookups.get();
+  }
+
+  /** Kept ids the kernel no longer held, looked up again (for tests). */
+  long staleIds() {
+    return staleIds.get();
+  }
+
+  /** Forgets every kept node id (after a role change: the kernel may renumber). */
+  void forgetIds() {
+    ids.clear();
   }
 
   /** Drops the kernel's cached name {@code name} (positive or negative) in the mount root. */
   public boolean invalidateEntry(String name) throws IOException {
+    ids.remove(name);
     Pointer ch = requireChan();
     byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
     int rc = lib.fuse_lowlevel_notify_inval_entry(ch, ROOT_ID, name, bytes.length);

@@ -104,6 +104,7 @@ public final class MountInvalidator implements Invalidator {
 
   /** Drops cached attributes of the root and of each database file after a role change. */
   void roleChanged(List<String> dbs) {
+    cache.forgetIds();
     run("", "invalidate root attributes", () -> cache.invalidateAttributes(""));
     for (String db : dbs) {
       run(db, "invalidate database attributes", () -> cache.invalidateAttributes(db));

@@ -39,10 +39,14 @@ final class PassthroughFs extends FuseStubFS {
   final RequestCounter requests = new RequestCounter();
 
   PassthroughFs(Path root, Path mountPoint, Predicate<String> directIo, boolean keepCache) {
+    this(root, new KernelCache(mountPoint), directIo, keepCache);
+  }
+
+  PassthroughFs(Path root, KernelCache cache, Predicate<String> directIo, boolean keepCache) {
     this.root = root;
     this.directIo = directIo;
     this.keepCache = keepCache;
-    this.cache = new KernelCache(mountPoint);
+    this.cache = cache;
   }
 
   KernelCache cache() {

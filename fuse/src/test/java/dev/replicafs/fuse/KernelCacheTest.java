@@ -1,0 +1,79 @@
+package dev.replicafs.fuse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link KernelCache} on a real mount ({@link PassthroughFs} in this JVM, pages kept in the kernel
+ * across opens): a file changed behind the kernel's back is stale until invalidated, the node id
+ * looked up through the mount is reused for a run of invalidations, and when the kernel forgot the
+ * inode (and libfuse renumbered it) the kept id is replaced and the invalidation still reaches the
+ * pages.
+ */
+class KernelCacheTest {
+  @TempDir Path tmp;
+
+  @BeforeAll
+  static void prerequisites() {
+    FuseSupport.requireFuse();
+  }
+
+  @Test
+  void invalidationsReuseTheNodeIdAndFollowARenumberedInode() throws Exception {
+    Path back = Files.createDirectories(tmp.resolve("back"));
+    Path mnt = Files.createDirectories(tmp.resolve("mnt"));
+    // ids kept for a minute: the renumbered inode below must be met with a kept, stale id
+    PassthroughFs fs =
+        new PassthroughFs(back, new KernelCache(mnt, Duration.ofMinutes(1)), name -> false, true);
+    try (FuseMount mount =
+        FuseMount.mount(fs, MountOptions.defaults(mnt), Duration.ofSeconds(15))) {
+      KernelCache cache = fs.cache();
+      Files.writeString(back.resolve("f"), "one");
+      assertThat(Files.readString(mnt.resolve("f"))).isEqualTo("one");
+
+      // changed behind the kernel's back: the kept pages are served until invalidated
+      Files.writeString(back.resolve("f"), "two");
+      assertThat(Files.readString(mnt.resolve("f"))).isEqualTo("one");
+      long before = cache.lookups();
+      for (int i = 0; i < 50; i++) {
+        assertThat(cache.invalidateData("f", 0, 0)).isTrue();
+      }
+      assertThat(cache.lookups() - before).as("one lookup for a run of invalidations").isOne();
+      assertThat(Files.readString(mnt.resolve("f"))).isEqualTo("two");
+
+      // The kernel forgets the inode (nothing holds it); libfuse numbers it anew on the next
+      // lookup, and the pages read through that new inode are cached again.
+      long oldId = cache.nodeId("f");
+      long newId = oldId;
+      for (int i = 0; i < 20 && newId == oldId; i++) {
+        Files.writeString(Path.of("/proc/sys/vm/drop_caches"), "2", StandardCharsets.US_ASCII);
+        newId =
+            ((Number) Files.getAttribute(mnt.resolve("f"), "unix:ino", LinkOption.NOFOLLOW_LINKS))
+                .longValue();
+      }
+      assertThat(newId)
+          .as("the kernel forgot the inode and libfuse renumbered it")
+          .isNotEqualTo(oldId);
+      assertThat(Files.readString(mnt.resolve("f"))).isEqualTo("two");
+      Files.writeString(back.resolve("f"), "six");
+      assertThat(Files.readString(mnt.resolve("f"))).isEqualTo("two");
+
+      // the kept id is stale: the kernel answers ENOENT, the id is looked up again and the
+      // notification retried
+      before = cache.lookups();
+      long stale = cache.staleIds();
+      assertThat(cache.invalidateData("f", 0, 0)).isTrue();
+      assertThat(cache.staleIds() - stale).isOne();
+      assertThat(cache.lookups() - before).isOne();
+      assertThat(Files.readString(mnt.resolve("f"))).isEqualTo("six");
+    }
+  }
+}
