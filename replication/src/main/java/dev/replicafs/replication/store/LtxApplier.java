@@ -57,7 +57,6 @@ final class LtxApplier {
 
   /** Spools and decodes one file; nothing but the returned temporary files changes. */
   static Verified receive(Db db, InputStream in) throws IOException {
-    db.ops.createDirectories("APPLY:LTX_MKDIR", db.ltx.dir());
     Path tmp =
         db.ltx
             .dir()
@@ -65,13 +64,7 @@ final class LtxApplier {
                 "receive-" + Thread.currentThread().getId() + "-" + System.nanoTime() + ".ltx.tmp");
     SnapshotImage image = null;
     try {
-      try (FileChannel ch =
-          db.ops.open(
-              "APPLY:LTX_OPEN",
-              tmp,
-              StandardOpenOption.CREATE,
-              StandardOpenOption.WRITE,
-              StandardOpenOption.TRUNCATE_EXISTING)) {
+      try (FileChannel ch = openSpool(db, tmp)) {
         ConcurrentSync.Writeback writeback =
             db.store.concurrentSync().writeback("APPLY:LTX_WRITEBACK", ch);
         LabelledOutputStream file =
@@ -103,6 +96,19 @@ final class LtxApplier {
         image.discard(db);
       }
       throw e;
+    }
+  }
+
+  /** Creates the spool file; the directory is created on first use only, not on every file. */
+  private static FileChannel openSpool(Db db, Path tmp) throws IOException {
+    java.nio.file.OpenOption[] create = {
+      StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING
+    };
+    try {
+      return db.ops.open("APPLY:LTX_OPEN", tmp, create);
+    } catch (java.nio.file.NoSuchFileException missingDir) {
+      db.ops.createDirectories("APPLY:LTX_MKDIR", db.ltx.dir());
+      return db.ops.open("APPLY:LTX_OPEN", tmp, create);
     }
   }
 
