@@ -30,47 +30,38 @@ class BenchCommandTest {
   void measuresEveryWorkloadOnRawDiskBaselineAndACluster() throws Exception {
     Path json = tmp.resolve("out.json");
     Path baseline = Files.createDirectories(tmp.resolve("baseline"));
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code =
-        Main.run(
-            new String[] {
-              "bench",
-              "-dir",
-              tmp.resolve("work").toString(),
-              "-baseline",
-              baseline.toString(),
-              "-replicas",
-              "2",
-              "-warmup-tx",
-              "25",
-              "-tx-normal",
-              "40",
-              "-tx-full",
-              "10",
-              "-batches",
-              "3",
-              "-batch-rows",
-              "100",
-              "-read-rows",
-              "2000",
-              "-point-reads",
-              "300",
-              "-lag-rates",
-              "50,100",
-              "-lag-seconds",
-              "1",
-              "-snapshot-mib",
-              "2",
-              "-json",
-              json.toString()
-            },
-            Actions.unwired(),
-            LoadContext.system(),
-            new PrintWriter(out),
-            new PrintWriter(err));
-    assertThat(code).as(err.toString()).isEqualTo(ExitCodes.OK);
-    assertThat(out.toString()).contains("| WAL+NORMAL single-row tx/s |");
+    Result res =
+        bench(
+            "-dir",
+            tmp.resolve("work").toString(),
+            "-baseline",
+            baseline.toString(),
+            "-replicas",
+            "2",
+            "-warmup-tx",
+            "25",
+            "-tx-normal",
+            "40",
+            "-tx-full",
+            "10",
+            "-batches",
+            "3",
+            "-batch-rows",
+            "100",
+            "-read-rows",
+            "2000",
+            "-point-reads",
+            "300",
+            "-lag-rates",
+            "50,100",
+            "-lag-seconds",
+            "1",
+            "-snapshot-mib",
+            "2",
+            "-json",
+            json.toString());
+    assertThat(res.code()).as(res.err()).isEqualTo(ExitCodes.OK);
+    assertThat(res.out()).contains("| WAL+NORMAL single-row tx/s |");
 
     JsonNode r = new ObjectMapper().readTree(json.toFile());
     for (String target : new String[] {"raw", "baseline", "replicafs"}) {
@@ -129,44 +120,35 @@ class BenchCommandTest {
   @Test
   void withNoReplicaMeasuresTheMountAlone() throws Exception {
     Path json = tmp.resolve("alone.json");
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code =
-        Main.run(
-            new String[] {
-              "bench",
-              "-dir",
-              tmp.resolve("work").toString(),
-              "-replicas",
-              "0",
-              "-warmup-tx",
-              "0",
-              "-tx-normal",
-              "20",
-              "-tx-full",
-              "5",
-              "-batches",
-              "2",
-              "-batch-rows",
-              "50",
-              "-read-rows",
-              "500",
-              "-point-reads",
-              "100",
-              "-lag-rates",
-              "50",
-              "-lag-seconds",
-              "1",
-              "-snapshot-mib",
-              "0",
-              "-json",
-              json.toString()
-            },
-            Actions.unwired(),
-            LoadContext.system(),
-            new PrintWriter(out),
-            new PrintWriter(err));
-    assertThat(code).as(err.toString()).isEqualTo(ExitCodes.OK);
+    Result res =
+        bench(
+            "-dir",
+            tmp.resolve("work").toString(),
+            "-replicas",
+            "0",
+            "-warmup-tx",
+            "0",
+            "-tx-normal",
+            "20",
+            "-tx-full",
+            "5",
+            "-batches",
+            "2",
+            "-batch-rows",
+            "50",
+            "-read-rows",
+            "500",
+            "-point-reads",
+            "100",
+            "-lag-rates",
+            "50",
+            "-lag-seconds",
+            "1",
+            "-snapshot-mib",
+            "0",
+            "-json",
+            json.toString());
+    assertThat(res.code()).as(res.err()).isEqualTo(ExitCodes.OK);
     JsonNode r = new ObjectMapper().readTree(json.toFile());
     JsonNode primary = r.path("targets").path("replicafs");
     assertThat(primary.path("single-row").path("WAL+NORMAL").path("transactions").asInt())
@@ -180,20 +162,25 @@ class BenchCommandTest {
     assertThat(r.path("memory").has("primary")).isTrue();
     assertThat(r.path("memory").has("replica-0")).isFalse();
     assertThat(r.path("options").path("replicas").asInt()).isZero();
-    assertThat(out.toString()).doesNotContain("replication lag @");
+    assertThat(res.out()).doesNotContain("replication lag @");
   }
 
-  @Test
-  void refusesANegativeReplicaCount() {
+  private record Result(int code, String out, String err) {}
+
+  /** Runs {@code replicafs bench} with {@code args} in this JVM. */
+  private static Result bench(String... args) {
+    StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
+    String[] argv = new String[args.length + 1];
+    argv[0] = "bench";
+    System.arraycopy(args, 0, argv, 1, args.length);
     int code =
         Main.run(
-            new String[] {"bench", "-dir", tmp.resolve("work").toString(), "-replicas", "-1"},
+            argv,
             Actions.unwired(),
             LoadContext.system(),
-            new PrintWriter(new StringWriter()),
+            new PrintWriter(out),
             new PrintWriter(err));
-    assertThat(code).isEqualTo(ExitCodes.USAGE);
-    assertThat(err.toString()).contains("replicas must be >= 0");
+    return new Result(code, out.toString(), err.toString());
   }
 }

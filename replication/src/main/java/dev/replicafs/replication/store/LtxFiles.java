@@ -425,7 +425,7 @@ final class LtxFiles {
       }
       syncQueued = true;
     }
-    executor.schedule(
+    Runnable task =
         () -> {
           synchronized (deferred) {
             syncQueued = false;
@@ -435,9 +435,13 @@ final class LtxFiles {
           } catch (IOException | RuntimeException e) {
             onFailure.failed(e);
           }
-        },
-        BACKGROUND_SYNC_DELAY.toNanos(),
-        java.util.concurrent.TimeUnit.NANOSECONDS);
+        };
+    try {
+      executor.schedule(
+          task, BACKGROUND_SYNC_DELAY.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException closing) {
+      task.run(); // the store is closing: sync now, on the committing thread
+    }
   }
 
   /** Hears a background sync that failed. */

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.replicafs.replication.ltx.LtxFileName;
 import dev.replicafs.replication.ltx.Pos;
 import dev.replicafs.replication.store.SqliteMirror.Mode;
-import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -134,12 +133,7 @@ class AsyncNamingTest {
           s.map(p -> LtxFileName.parse(p.getFileName().toString()).orElseThrow()).sorted().toList();
     }
     LtxFileName torn = before.get(before.size() - 3);
-    try (RandomAccessFile f = new RandomAccessFile(ltx.resolve(torn.toString()).toFile(), "rw")) {
-      f.seek(f.length() / 2);
-      int b = f.read();
-      f.seek(f.length() / 2);
-      f.write(b ^ 0x5a);
-    }
+    StoreTesting.flipMiddleByte(ltx.resolve(torn.toString()));
     try (Store store = StoreTesting.open(data, true)) {
       Db db = store.db("app.db").orElseThrow();
       assertThat(db.pos()).isEqualTo(end);

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.replicafs.replication.ltx.LtxFileName;
 import dev.replicafs.replication.ltx.Pos;
 import dev.replicafs.replication.store.SqliteMirror.Mode;
-import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,8 +36,7 @@ class BackgroundSyncTest {
       throws Exception {
     FaultyFileOps ops = new FaultyFileOps();
     try (Store store = StoreTesting.open(tmp.resolve("p"), true, ops);
-        SqliteMirror sqlite =
-            new SqliteMirror(Files.createDirectories(tmp.resolve("sql")), Mode.DELETE, 4096, 31)) {
+        SqliteMirror sqlite = mirror(Mode.DELETE, 31)) {
       Db db = store.create("app.db");
       SqliteMirror.run(db, sqlite.init());
       awaitSynced(db);
@@ -66,8 +64,7 @@ class BackgroundSyncTest {
   void aCommitThatFindsTheWaitingListFullWaitsForTheFilesToBeDurable() throws Exception {
     FaultyFileOps ops = new FaultyFileOps();
     try (Store store = StoreTesting.open(tmp.resolve("p"), true, ops);
-        SqliteMirror sqlite =
-            new SqliteMirror(Files.createDirectories(tmp.resolve("sql")), Mode.DELETE, 4096, 32)) {
+        SqliteMirror sqlite = mirror(Mode.DELETE, 32)) {
       Db db = store.create("app.db");
       SqliteMirror.run(db, sqlite.init());
       awaitSynced(db);
@@ -143,8 +140,7 @@ class BackgroundSyncTest {
     Pos end;
     List<LtxFileName> before;
     try (Store store = StoreTesting.open(data, true);
-        SqliteMirror sqlite =
-            new SqliteMirror(Files.createDirectories(tmp.resolve("sql")), Mode.PERSIST, 4096, 34)) {
+        SqliteMirror sqlite = mirror(Mode.PERSIST, 34)) {
       Db db = store.create("app.db");
       SqliteMirror.run(db, sqlite.init());
       for (int i = 0; i < 8; i++) {
@@ -159,12 +155,7 @@ class BackgroundSyncTest {
     }
     Path ltx = lost.resolve("dbs/app.db/ltx");
     LtxFileName torn = before.get(before.size() - 3);
-    try (RandomAccessFile f = new RandomAccessFile(ltx.resolve(torn.toString()).toFile(), "rw")) {
-      f.seek(f.length() / 2);
-      int b = f.read();
-      f.seek(f.length() / 2);
-      f.write(b ^ 0x5a);
-    }
+    StoreTesting.flipMiddleByte(ltx.resolve(torn.toString()));
     Files.write(ltx.resolve(before.get(before.size() - 1).toString()), new byte[0]);
 
     try (Store store = StoreTesting.open(lost, true)) {
@@ -191,8 +182,7 @@ class BackgroundSyncTest {
     Pos end;
     List<LtxFileName> files;
     try (Store store = StoreTesting.open(data, true);
-        SqliteMirror sqlite =
-            new SqliteMirror(Files.createDirectories(tmp.resolve("sql")), Mode.DELETE, 4096, 35)) {
+        SqliteMirror sqlite = mirror(Mode.DELETE, 35)) {
       Db db = store.create("app.db");
       SqliteMirror.run(db, sqlite.init());
       for (int i = 0; i < UnsyncedFiles.WINDOW + 5; i++) {
@@ -206,6 +196,10 @@ class BackgroundSyncTest {
       assertThat(db.pos()).isEqualTo(end);
       assertThat(db.ltxFiles()).isEqualTo(files);
     }
+  }
+
+  private SqliteMirror mirror(Mode mode, long seed) throws Exception {
+    return new SqliteMirror(Files.createDirectories(tmp.resolve("sql")), mode, 4096, seed);
   }
 
   /** Waits until no file waits for the background fsync (bounded). */

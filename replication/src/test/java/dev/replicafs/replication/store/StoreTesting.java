@@ -44,6 +44,16 @@ final class StoreTesting {
     return Files.exists(p) ? Files.readAllBytes(p) : new byte[0];
   }
 
+  /** Damages a file as a torn write could: flips the bits of its middle byte. */
+  static void flipMiddleByte(Path file) throws IOException {
+    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+      f.seek(f.length() / 2);
+      int b = f.read();
+      f.seek(f.length() / 2);
+      f.write(b ^ 0x5a);
+    }
+  }
+
   /** Applies every LTX file of {@code source} in order to {@code target}. */
   static void applyAll(Db source, Db target) throws IOException {
     for (LtxFileName n : source.ltxFiles()) {
