@@ -37,9 +37,7 @@ class BackgroundSyncTest {
     FaultyFileOps ops = new FaultyFileOps();
     try (Store store = StoreTesting.open(tmp.resolve("p"), true, ops);
         SqliteMirror sqlite = mirror(Mode.DELETE, 31)) {
-      Db db = store.create("app.db");
-      SqliteMirror.run(db, sqlite.init());
-      awaitSynced(db);
+      Db db = created(store, sqlite);
       Pos start = db.pos();
 
       ops.pauseAt("LTX_SYNC:");
@@ -65,9 +63,7 @@ class BackgroundSyncTest {
     FaultyFileOps ops = new FaultyFileOps();
     try (Store store = StoreTesting.open(tmp.resolve("p"), true, ops);
         SqliteMirror sqlite = mirror(Mode.DELETE, 32)) {
-      Db db = store.create("app.db");
-      SqliteMirror.run(db, sqlite.init());
-      awaitSynced(db);
+      Db db = created(store, sqlite);
       Pos start = db.pos();
       int max = LtxFiles.MAX_WAITING_FOR_BACKGROUND_SYNC;
       List<List<SqliteMirror.Call>> txs = new ArrayList<>();
@@ -141,11 +137,8 @@ class BackgroundSyncTest {
     List<LtxFileName> before;
     try (Store store = StoreTesting.open(data, true);
         SqliteMirror sqlite = mirror(Mode.PERSIST, 34)) {
-      Db db = store.create("app.db");
-      SqliteMirror.run(db, sqlite.init());
-      for (int i = 0; i < 8; i++) {
-        SqliteMirror.run(db, insert(sqlite, i));
-      }
+      Db db = created(store, sqlite);
+      insertMany(db, sqlite, 8);
       end = db.pos();
       before = db.ltxFiles();
       // What a power loss can leave of files not yet fsynced: the third-newest torn, the newest
@@ -183,11 +176,8 @@ class BackgroundSyncTest {
     List<LtxFileName> files;
     try (Store store = StoreTesting.open(data, true);
         SqliteMirror sqlite = mirror(Mode.DELETE, 35)) {
-      Db db = store.create("app.db");
-      SqliteMirror.run(db, sqlite.init());
-      for (int i = 0; i < UnsyncedFiles.WINDOW + 5; i++) {
-        SqliteMirror.run(db, insert(sqlite, i));
-      }
+      Db db = created(store, sqlite);
+      insertMany(db, sqlite, UnsyncedFiles.WINDOW + 5);
       end = db.pos();
       files = db.ltxFiles();
     }
@@ -195,6 +185,20 @@ class BackgroundSyncTest {
       Db db = store.db("app.db").orElseThrow();
       assertThat(db.pos()).isEqualTo(end);
       assertThat(db.ltxFiles()).isEqualTo(files);
+    }
+  }
+
+  /** Creates app.db with the mirror's schema; its first (snapshot) file is durable. */
+  private static Db created(Store store, SqliteMirror sqlite) throws Exception {
+    Db db = store.create("app.db");
+    SqliteMirror.run(db, sqlite.init());
+    awaitSynced(db);
+    return db;
+  }
+
+  private static void insertMany(Db db, SqliteMirror sqlite, int n) throws Exception {
+    for (int i = 0; i < n; i++) {
+      SqliteMirror.run(db, insert(sqlite, i));
     }
   }
 
