@@ -74,7 +74,7 @@ class LauncherIT {
     Result bad = launch("mount");
     assertThat(bad.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(bad.output()).contains("replicafs.yml:2: lease.type must be one of");
-    assertThat(launch("bench", "-replicas", "0").code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(launch("bench", "-replicas", "-1").code()).isEqualTo(ExitCodes.USAGE);
     assertThat(launch("no-such-command").code()).isEqualTo(ExitCodes.USAGE);
   }
 }
