@@ -67,6 +67,13 @@ public final class KernelCache {
       new java.util.concurrent.atomic.AtomicLong();
   private final long idLifetimeNanos;
 
+  /**
+   * Read-held around each notification; write-held by {@link #detach}, so the channel outlives
+   * them.
+   */
+  private final java.util.concurrent.locks.ReentrantReadWriteLock life =
+      new java.util.concurrent.locks.ReentrantReadWriteLock();
+
   /** A cache handle for the mount at {@code mountPoint}; usable once {@link #attach} ran. */
   public KernelCache(Path mountPoint) {
     this(mountPoint, ID_LIFETIME);
@@ -98,6 +105,23 @@ public final class KernelCache {
     return mountPoint;
   }
 
+  /**
+   * Called from the file system's destroy callback, which libfuse runs before it frees the session
+   * and channel: waits for notifications in flight; later ones find nothing cached. A notification
+   * on a freed channel crashes the process (SIGSEGV in {@code fuse_session_data}), which a kept
+   * node id would otherwise reach at shutdown without the failing {@code lstat} that used to
+   * precede it.
+   */
+  void detach() {
+    life.writeLock().lock();
+    try {
+      chan = null;
+      ids.clear();
+    } finally {
+      life.writeLock().unlock();
+    }
+  }
+
   /** Whether the mount is up and notifications can be sent. */
   public boolean attached() {
     return chan != null;
@@ -116,7 +140,7 @@ public final class KernelCache {
   /** Drops the cached attributes (mode, size) of {@code name}, or of the root when empty. */
   public boolean invalidateAttributes(String name) throws IOException {
     if (name.isEmpty()) {
-      int rc = lib.fuse_lowlevel_notify_inval_inode(requireChan(), ROOT_ID, -1, 0);
+      int rc = notify(ch -> lib.fuse_lowlevel_notify_inval_inode(ch, ROOT_ID, -1, 0));
       check(rc, "invalidate attributes of the root");
       return rc == 0;
     }
@@ -130,7 +154,6 @@ public final class KernelCache {
    */
   private boolean invalidateInode(String name, long offset, long length, String what)
       throws IOException {
-    Pointer ch = requireChan();
     KnownId known = ids.get(name);
     boolean fresh = known == null || System.nanoTime() - known.atNanos() > idLifetimeNanos;
     long ino;
@@ -140,7 +163,8 @@ public final class KernelCache {
       ids.remove(name);
       return false;
     }
-    int rc = lib.fuse_lowlevel_notify_inval_inode(ch, ino, offset, length);
+    long first = ino;
+    int rc = notify(ch -> lib.fuse_lowlevel_notify_inval_inode(ch, first, offset, length));
     if (rc == -ENOENT && !fresh) {
       // the kernel forgot the inode since the id was looked up: it may know the name by a new id
       staleIds.incrementAndGet();
@@ -150,7 +174,8 @@ public final class KernelCache {
         ids.remove(name);
         return false;
       }
-      rc = lib.fuse_lowlevel_notify_inval_inode(ch, ino, offset, length);
+      long again = ino;
+      rc = notify(ch -> lib.fuse_lowlevel_notify_inval_inode(ch, again, offset, length));
     }
     check(rc, what);
     return rc == 0;
@@ -187,9 +212,8 @@ public final class KernelCache {
   /** Drops the kernel's cached name {@code name} (positive or negative) in the mount root. */
   public boolean invalidateEntry(String name) throws IOException {
     ids.remove(name);
-    Pointer ch = requireChan();
     byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
-    int rc = lib.fuse_lowlevel_notify_inval_entry(ch, ROOT_ID, name, bytes.length);
+    int rc = notify(ch -> lib.fuse_lowlevel_notify_inval_entry(ch, ROOT_ID, name, bytes.length));
     if (rc == -ENOENT) {
       return false;
     }
@@ -207,11 +231,17 @@ public final class KernelCache {
     return ((Number) ino).longValue();
   }
 
-  private Pointer requireChan() throws IOException {
-    Pointer ch = chan;
-    if (ch == null) {
-      throw new IOException("mount at " + mountPoint + " is not initialised yet");
+  /**
+   * Runs one notification on the channel, which {@link #detach} cannot free meanwhile. Without a
+   * mount (not yet initialised, or unmounting) the kernel caches nothing of it: {@code -ENOENT}.
+   */
+  private int notify(java.util.function.ToIntFunction<Pointer> call) {
+    life.readLock().lock();
+    try {
+      Pointer ch = chan;
+      return ch == null ? -ENOENT : call.applyAsInt(ch);
+    } finally {
+      life.readLock().unlock();
     }
-    return ch;
   }
 }

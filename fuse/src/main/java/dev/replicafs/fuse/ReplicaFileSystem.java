@@ -70,6 +70,11 @@ public final class ReplicaFileSystem extends FuseStubFS {
     return null;
   }
 
+  @Override
+  public void destroy(Pointer initResult) {
+    cache.detach();
+  }
+
   Node resolve(NodeName n) throws ErrnoException {
     switch (n.type()) {
       case PRIMARY:

@@ -64,6 +64,11 @@ final class PassthroughFs extends FuseStubFS {
     return null;
   }
 
+  @Override
+  public void destroy(Pointer initResult) {
+    cache.detach();
+  }
+
   private Path file(String path) {
     return root.resolve(path.substring(1));
   }
