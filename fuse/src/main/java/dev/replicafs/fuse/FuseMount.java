@@ -30,11 +30,21 @@ public final class FuseMount implements AutoCloseable {
 
   private final MountOptions options;
   private final Thread loop;
+  private final Runnable beforeUnmount;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private FuseMount(MountOptions options, Thread loop) {
+  private FuseMount(MountOptions options, Thread loop, Runnable beforeUnmount) {
     this.options = options;
     this.loop = loop;
+    this.beforeUnmount = beforeUnmount;
+  }
+
+  /**
+   * A file system that sends the kernel notifications ({@link KernelCache}) stops sending them
+   * before the unmount: libfuse frees the channel during its teardown, before any callback says so.
+   */
+  interface Notifying {
+    void beforeUnmount();
   }
 
   /**
@@ -78,7 +88,7 @@ public final class FuseMount implements AutoCloseable {
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
     }
     log.info("mounted mountpoint={} options={}", mp, args.get(1));
-    return new FuseMount(options, loop);
+    return new FuseMount(options, loop, fs instanceof Notifying n ? n::beforeUnmount : () -> {});
   }
 
   private static boolean isOurs(Path mp) {
@@ -108,6 +118,7 @@ public final class FuseMount implements AutoCloseable {
       return;
     }
     Path mp = options.mountPoint();
+    beforeUnmount.run();
     if (isOurs(mp)) {
       MountTable.unmount(mp);
     }

@@ -106,11 +106,12 @@ public final class KernelCache {
   }
 
   /**
-   * Called from the file system's destroy callback, which libfuse runs before it frees the session
-   * and channel: waits for notifications in flight; later ones find nothing cached. A notification
-   * on a freed channel crashes the process (SIGSEGV in {@code fuse_session_data}), which a kept
-   * node id would otherwise reach at shutdown without the failing {@code lstat} that used to
-   * precede it.
+   * Called before this process unmounts ({@link FuseMount#close}): waits for notifications in
+   * flight; later ones find nothing cached. libfuse frees the channel in its teardown, before the
+   * destroy callback, and a notification on a freed channel crashes the process (SIGSEGV in {@code
+   * fuse_session_data}), which a kept node id would otherwise reach at shutdown without the failing
+   * {@code lstat} that used to precede it. An unmount from outside the process (an operator's
+   * {@code fusermount -u}) is not covered: the node stops then anyway.
    */
   void detach() {
     life.writeLock().lock();

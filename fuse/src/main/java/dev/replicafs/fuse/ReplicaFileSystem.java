@@ -34,7 +34,7 @@ import ru.serce.jnrfuse.struct.Timespec;
  * <p>Over 400 lines would be a smell; at about 300 it is one method per FUSE operation, each a few
  * lines of dispatch.
  */
-public final class ReplicaFileSystem extends FuseStubFS {
+public final class ReplicaFileSystem extends FuseStubFS implements FuseMount.Notifying {
   private final Store store;
   private final MountStatus status;
   private final KernelCache cache;
@@ -71,7 +71,7 @@ public final class ReplicaFileSystem extends FuseStubFS {
   }
 
   @Override
-  public void destroy(Pointer initResult) {
+  public void beforeUnmount() {
     cache.detach();
   }
 

@@ -29,7 +29,7 @@ import ru.serce.jnrfuse.struct.FuseFileInfo;
  * passthrough to a backing directory, lock requests accepted and ignored). It exists to measure
  * what jnr-fuse itself costs and to try cache-coherence mechanisms; it is not ReplicaFS.
  */
-final class PassthroughFs extends FuseStubFS {
+final class PassthroughFs extends FuseStubFS implements FuseMount.Notifying {
   private final Path root;
   private final Predicate<String> directIo;
   private final boolean keepCache;
@@ -65,7 +65,7 @@ final class PassthroughFs extends FuseStubFS {
   }
 
   @Override
-  public void destroy(Pointer initResult) {
+  public void beforeUnmount() {
     cache.detach();
   }
 
