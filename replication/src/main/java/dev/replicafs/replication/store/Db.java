@@ -448,11 +448,6 @@ public final class Db implements AutoCloseable {
     }
   }
 
-  /** Makes a file's contents and metadata durable ({@code fsync}). */
-  public void sync(FileKind kind) throws IOException {
-    sync(kind, false);
-  }
-
   /**
    * Makes a file's contents durable: with {@code dataOnly} as {@code fdatasync} (what SQLite asks
    * for on Linux: the inode is written only when reading the data back needs it, e.g. a new size),
