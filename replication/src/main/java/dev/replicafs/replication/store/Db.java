@@ -94,7 +94,7 @@ public final class Db implements AutoCloseable {
     this.files = new DbFiles(dir, ops);
     this.ltx = new LtxFiles(dir.resolve("ltx"), ops, store.concurrentSync());
     this.locks = new LockTable(name);
-    this.namer = new LtxNamer(this, store.namingThread());
+    this.namer = new LtxNamer(this, store.namingThread(), store.namingInterval());
     this.locks.addListener(owner -> walWriteLockReleased());
     this.ltx.beforeName(
         tmp -> {

@@ -8,7 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Writes and names the LTX files of one database's WAL commits after the WRITE-lock release has
@@ -17,6 +19,11 @@ import java.util.concurrent.Executor;
  * pages; the store's naming thread writes the files in submission (TXID) order, each through {@link
  * LtxFiles#write} without fsync (the WAL covers it until the generation ends), and then advances
  * the named position ({@link Db#publishNamed}).
+ *
+ * <p>The writer starts at most one file per naming interval: a commit that finds it idle for longer
+ * is named at once, one that comes sooner waits for the interval since the previous file's start,
+ * and the commits of that wait share the file (docs/ARCHITECTURE.md). {@link #drain} does not wait
+ * for the interval.
  *
  * <p>Owner of its queue; {@link #drain} is the one way to wait for it. A write failure stops the
  * queue for good and goes to the store's fatal handler: the transaction is committed in SQLite and
@@ -42,18 +49,30 @@ final class LtxNamer {
   record Item(LtxHeader header, TreeMap<Long, byte[]> pages, long post) {}
 
   private final Db db;
-  private final Executor thread;
+  private final ScheduledExecutorService thread;
+  private final long intervalNanos;
   private final ArrayDeque<Item> queue = new ArrayDeque<>();
   private Throwable failed;
   private int queuedPages;
+
+  /** Whether a write task is scheduled or running; one is while the queue is not empty. */
+  private boolean taskPending;
+
+  /** Set by {@link #drain}: write what is queued without waiting for the interval. */
+  private boolean hurry;
+
+  /** {@link System#nanoTime} at the start of the last file's write. */
+  private long lastWriteStart;
 
   /** Recently named merged files by MinTXID, for the stream's lookup; bounded, oldest evicted. */
   private final java.util.concurrent.ConcurrentSkipListMap<Long, LtxFileName> merged =
       new java.util.concurrent.ConcurrentSkipListMap<>();
 
-  LtxNamer(Db db, Executor thread) {
+  LtxNamer(Db db, ScheduledExecutorService thread, java.time.Duration interval) {
     this.db = db;
     this.thread = thread;
+    this.intervalNanos = interval.toNanos();
+    this.lastWriteStart = System.nanoTime() - intervalNanos;
   }
 
   /** Queues a recorded transaction; waits while {@link #MAX_QUEUED} files are already waiting. */
@@ -67,8 +86,12 @@ final class LtxNamer {
       check();
       queue.add(item);
       queuedPages += item.pages().size();
+      if (taskPending) {
+        return;
+      }
+      taskPending = true;
     }
-    thread.execute(this::writeNext);
+    thread.execute(this::writeDue);
   }
 
   /** The merged file this namer named that starts at {@code txid}, if it remembers one. */
@@ -88,6 +111,14 @@ final class LtxNamer {
    */
   void drain() throws IOException {
     synchronized (this) {
+      if (queue.isEmpty() || failed != null) {
+        check();
+        return;
+      }
+      hurry = true;
+    }
+    thread.execute(this::writeDue);
+    synchronized (this) {
       while (!queue.isEmpty() && failed == null) {
         await();
       }
@@ -95,10 +126,44 @@ final class LtxNamer {
     }
   }
 
+  /**
+   * Runs on the naming thread: writes the queued files whose interval has passed, one after the
+   * other, and schedules itself again for the rest. Several runs may be scheduled at once (a drain
+   * adds one); the single naming thread runs them one at a time, and each writes only what is due.
+   */
+  private void writeDue() {
+    while (true) {
+      long wait;
+      synchronized (this) {
+        if (queue.isEmpty() || failed != null) {
+          taskPending = false;
+          hurry = false;
+          return;
+        }
+        wait = hurry ? 0 : lastWriteStart + intervalNanos - System.nanoTime();
+        if (wait <= 0) {
+          lastWriteStart = System.nanoTime();
+        }
+      }
+      if (wait > 0) {
+        try {
+          thread.schedule(this::writeDue, wait, TimeUnit.NANOSECONDS);
+          return;
+        } catch (RejectedExecutionException closing) {
+          // the store is closing: name the rest now, on this run
+          synchronized (this) {
+            lastWriteStart = System.nanoTime();
+          }
+        }
+      }
+      writeNext();
+    }
+  }
+
   private void writeNext() {
     List<Item> batch = new ArrayList<>();
     synchronized (this) {
-      if (failed != null) {
+      if (failed != null || queue.isEmpty()) {
         return;
       }
       int pages = 0;

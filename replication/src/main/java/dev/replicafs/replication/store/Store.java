@@ -53,7 +53,8 @@ public final class Store implements AutoCloseable {
   private final ExecutorService checksumPool;
   private final int checksumThreads;
   private final ConcurrentSync concurrentSync;
-  private final ExecutorService namingThread;
+  private final java.util.concurrent.ScheduledExecutorService namingThread;
+  private final java.time.Duration namingInterval;
   private final java.util.concurrent.ScheduledExecutorService ltxSyncThread;
   private final ReceiveStaging staging;
   private final ClusterIdFile clusterIdFile;
@@ -76,7 +77,8 @@ public final class Store implements AutoCloseable {
         Executors.newFixedThreadPool(checksumThreads, DaemonThreads.numbered("replicafs-checksum"));
     this.concurrentSync = new ConcurrentSync(ops, b.syncThreads);
     this.namingThread =
-        Executors.newSingleThreadExecutor(DaemonThreads.named("replicafs-ltx-namer"));
+        Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("replicafs-ltx-namer"));
+    this.namingInterval = b.namingInterval;
     var syncThread =
         new java.util.concurrent.ScheduledThreadPoolExecutor(
             1, DaemonThreads.named("replicafs-ltx-sync"));
@@ -408,8 +410,13 @@ public final class Store implements AutoCloseable {
   }
 
   /** The thread that names WAL commits' LTX files after the lock release ({@link LtxNamer}). */
-  java.util.concurrent.Executor namingThread() {
+  java.util.concurrent.ScheduledExecutorService namingThread() {
     return namingThread;
+  }
+
+  /** The least time between the starts of two of a database's files ({@link LtxNamer}). */
+  java.time.Duration namingInterval() {
+    return namingInterval;
   }
 
   /**
@@ -470,6 +477,9 @@ public final class Store implements AutoCloseable {
     }
   }
 
+  /** See {@link Builder#namingInterval} and docs/ARCHITECTURE.md ("WAL commits are named ..."). */
+  public static final java.time.Duration DEFAULT_NAMING_INTERVAL = java.time.Duration.ofMillis(1);
+
   /** Collects the store's collaborators; every one has a production default. */
   public static final class Builder {
     private final StoreOptions options;
@@ -484,6 +494,7 @@ public final class Store implements AutoCloseable {
     private CommitGate commitGate = CommitGate.NONE;
     private int checksumThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
     private int syncThreads = 8;
+    private java.time.Duration namingInterval = DEFAULT_NAMING_INTERVAL;
     private boolean primary;
 
     private Builder(StoreOptions options) {
@@ -516,7 +527,6 @@ public final class Store implements AutoCloseable {
       return this;
     }
 
-    /** Threads computing checksums at open (default: one per core). */
     /**
      * Threads that fsync a replica's received files together (default 8; see {@link
      * ConcurrentSync}).
@@ -529,11 +539,25 @@ public final class Store implements AutoCloseable {
       return this;
     }
 
+    /** Threads computing checksums at open (default: one per core). */
     public Builder checksumThreads(int n) {
       if (n < 1) {
         throw new IllegalArgumentException("checksum threads must be >= 1: " + n);
       }
       this.checksumThreads = n;
+      return this;
+    }
+
+    /**
+     * The least time between the starts of two LTX files of one database's WAL commits on the
+     * naming thread (default {@link #DEFAULT_NAMING_INTERVAL}); the commits of the wait share a
+     * file. Zero names every commit as soon as the thread is free.
+     */
+    public Builder namingInterval(java.time.Duration interval) {
+      if (interval.isNegative()) {
+        throw new IllegalArgumentException("naming interval must be >= 0: " + interval);
+      }
+      this.namingInterval = interval;
       return this;
     }
 

@@ -66,6 +66,51 @@ class AsyncNamingTest {
   }
 
   @Test
+  void aCommitAfterAnIdleIntervalIsNamedAtOnceAndTheCommitsWithinTheIntervalShareOneFile()
+      throws Exception {
+    // An interval far longer than the test: the writer has been idle for none of it after a file.
+    try (Store store =
+            StoreTesting.builder(tmp.resolve("p"), true, DiskFileOps.INSTANCE)
+                .namingInterval(java.time.Duration.ofHours(1))
+                .open();
+        Store replica = StoreTesting.open(tmp.resolve("r"), false);
+        SqliteMirror sqlite =
+            new SqliteMirror(Files.createDirectories(tmp.resolve("sql")), Mode.WAL, 4096, 24)) {
+      Db db = store.create("app.db");
+      SqliteMirror.run(db, sqlite.init()); // the first transaction: a snapshot, named at commit
+      Pos start = db.pos();
+      assertThat(start).isEqualTo(db.committedPos());
+
+      // No file started within the interval yet: named at once, without a drain.
+      SqliteMirror.run(db, insert(sqlite, 0));
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+      while (db.pos().txid() == start.txid() && System.nanoTime() < deadline) {
+        Thread.sleep(1);
+      }
+      long t = start.txid();
+      assertThat(db.pos().txid()).as("named without a drain").isEqualTo(t + 1);
+
+      // These come within the interval of that file: they wait, and share one file.
+      SqliteMirror.run(db, insert(sqlite, 1));
+      SqliteMirror.run(db, insert(sqlite, 2));
+      SqliteMirror.run(db, insert(sqlite, 3));
+      assertThat(db.committedPos().txid()).isEqualTo(t + 4);
+      assertThat(db.namingIdle()).as("queued for the interval").isFalse();
+      assertThat(db.pos().txid()).isEqualTo(t + 1);
+
+      db.drainNaming(); // does not wait for the interval
+      assertThat(db.pos()).isEqualTo(db.committedPos());
+      assertThat(db.ltxFiles())
+          .contains(new LtxFileName(t + 1, t + 1), new LtxFileName(t + 2, t + 4))
+          .doesNotContain(new LtxFileName(t + 2, t + 2), new LtxFileName(t + 3, t + 3));
+
+      Db copy = replica.create("app.db");
+      StoreTesting.applyAll(db, copy);
+      assertThat(copy.pos()).isEqualTo(db.pos());
+    }
+  }
+
+  @Test
   void aCrashBeforeTheFilesAreNamedLosesNoCommittedTransaction() throws Exception {
     FaultyFileOps ops = new FaultyFileOps();
     Path data = tmp.resolve("p");

@@ -29,6 +29,11 @@ final class StoreTesting {
   }
 
   static Store open(Path dir, boolean primary, FileOps ops) throws IOException {
+    return builder(dir, primary, ops).open();
+  }
+
+  /** The builder {@link #open} uses, for tests that change one more collaborator. */
+  static Store.Builder builder(Path dir, boolean primary, FileOps ops) {
     return Store.builder(StoreOptions.defaults(dir).withNodeId(7))
         .fileOps(ops)
         .primary(primary)
@@ -36,8 +41,7 @@ final class StoreTesting {
         .fatalHandler(
             (db, what, cause) -> {
               throw new AssertionError("fatal: db=" + db + " " + what, cause);
-            })
-        .open();
+            });
   }
 
   static byte[] bytes(Path p) throws IOException {
