@@ -117,7 +117,11 @@ final class LtxNamer {
       }
       hurry = true;
     }
-    thread.execute(this::writeDue);
+    try {
+      thread.execute(this::writeDue);
+    } catch (RejectedExecutionException closing) {
+      // the naming thread is shutting down; the run scheduled for the queue still runs, in hurry
+    }
     synchronized (this) {
       while (!queue.isEmpty() && failed == null) {
         await();
