@@ -13,15 +13,22 @@ import jnr.ffi.Pointer;
  * Drops what the kernel caches about a file of the mount after the store changed the file behind
  * the kernel's back (an LTX applied on a replica, recovery): page-cache ranges, attributes, names.
  *
- * <p>jnr-fuse binds only libfuse's high-level API, which has no invalidation call. libfuse 2.9 does
- * export the low-level notify calls, so this class binds them through jnr-ffi:
+ * <p>jnr-fuse binds only libfuse's high-level API, which has no invalidation call. A notification
+ * is one {@code write} of a message to the {@code /dev/fuse} descriptor (what libfuse's {@code
+ * fuse_lowlevel_notify_inval_inode}/{@code _entry} send); this class writes it itself, on its own
+ * duplicate of the descriptor, taken in the init callback through jnr-ffi:
  *
  * <pre>
  *   struct fuse *f = fuse_get_context()->fuse          (captured in the init callback)
- *   struct fuse_chan *ch = fuse_session_next_chan(fuse_get_session(f), NULL)
- *   fuse_lowlevel_notify_inval_inode(ch, nodeid, offset, length)
- *   fuse_lowlevel_notify_inval_entry(ch, FUSE_ROOT_ID, name, strlen(name))
+ *   fd = fcntl(fuse_chan_fd(fuse_session_next_chan(fuse_get_session(f), NULL)), F_DUPFD_CLOEXEC, 0)
+ *   write(fd, {fuse_out_header{len, FUSE_NOTIFY_INVAL_INODE, 0}, {nodeid, offset, length}})
+ *   write(fd, {fuse_out_header{len, FUSE_NOTIFY_INVAL_ENTRY, 0}, {parent, namelen, 0}, name, '\0'})
  * </pre>
+ *
+ * <p>The duplicate keeps the connection's file open whatever libfuse does with its channel: after
+ * an unmount (by this process or an operator's {@code fusermount -u}) a notification is answered
+ * {@code ENOENT} (the kernel holds no inode) instead of reaching a channel libfuse freed, which
+ * crashed the process. {@link #detach} closes it.
  *
  * <p>The high-level API numbers nodes itself. Without the {@code use_ino} option libfuse reports
  * that node id as {@code st_ino}, so {@code lstat} of the file on the mount yields the id the
@@ -39,17 +46,31 @@ import jnr.ffi.Pointer;
 public final class KernelCache {
   private static final long ROOT_ID = 1;
   private static final int ENOENT = 2;
+  private static final int EIO = 5;
 
-  /** The libfuse 2.9 low-level notify entry points. */
+  /** The libfuse 2.9 calls that lead from {@code struct fuse} to its {@code /dev/fuse} fd. */
   public interface LowLevel {
     Pointer fuse_get_session(Pointer fuse);
 
     Pointer fuse_session_next_chan(Pointer session, Pointer previous);
 
-    int fuse_lowlevel_notify_inval_inode(Pointer chan, long ino, long offset, long length);
-
-    int fuse_lowlevel_notify_inval_entry(Pointer chan, long parent, String name, long nameLength);
+    int fuse_chan_fd(Pointer chan);
   }
+
+  /** The libc calls: duplicate, write to and close the descriptor. */
+  public interface LibC {
+    int fcntl(int fd, int cmd, int arg);
+
+    @jnr.ffi.annotations.SaveError
+    long write(int fd, @jnr.ffi.annotations.In byte[] buf, long count);
+
+    int close(int fd);
+  }
+
+  private static final int F_DUPFD_CLOEXEC = 1030;
+  private static final int FUSE_NOTIFY_INVAL_INODE = 2;
+  private static final int FUSE_NOTIFY_INVAL_ENTRY = 3;
+  private static final int OUT_HEADER = 16;
 
   /** How long a node id looked up through the mount is used without looking it up again. */
   static final java.time.Duration ID_LIFETIME = java.time.Duration.ofSeconds(1);
@@ -58,7 +79,12 @@ public final class KernelCache {
 
   private final Path mountPoint;
   private final LowLevel lib;
-  private volatile Pointer chan;
+  private final LibC libc;
+  private final jnr.ffi.Runtime runtime;
+
+  /** Our duplicate of the connection's {@code /dev/fuse} descriptor; -1 when not attached. */
+  private volatile int fd = -1;
+
   private final java.util.concurrent.ConcurrentHashMap<String, KnownId> ids =
       new java.util.concurrent.ConcurrentHashMap<>();
   private final java.util.concurrent.atomic.AtomicLong lookups =
@@ -84,6 +110,8 @@ public final class KernelCache {
     this.mountPoint = Objects.requireNonNull(mountPoint, "mountPoint");
     this.idLifetimeNanos = idLifetime.toNanos();
     this.lib = load();
+    this.libc = LibraryLoader.create(LibC.class).failImmediately().load("c");
+    this.runtime = jnr.ffi.Runtime.getRuntime(libc);
   }
 
   private static LowLevel load() {
@@ -96,8 +124,20 @@ public final class KernelCache {
 
   /** Called from the file system's init callback with {@code fuse_get_context()->fuse}. */
   void attach(Pointer fuse) {
-    Pointer session = lib.fuse_get_session(fuse);
-    this.chan = lib.fuse_session_next_chan(session, null);
+    Pointer chan = lib.fuse_session_next_chan(lib.fuse_get_session(fuse), null);
+    int dup = libc.fcntl(lib.fuse_chan_fd(chan), F_DUPFD_CLOEXEC, 0);
+    if (dup < 0) {
+      throw new IllegalStateException("cannot duplicate the /dev/fuse descriptor of " + mountPoint);
+    }
+    life.writeLock().lock();
+    try {
+      if (fd >= 0) {
+        libc.close(fd);
+      }
+      fd = dup;
+    } finally {
+      life.writeLock().unlock();
+    }
   }
 
   /** The mount point this cache belongs to. */
@@ -106,17 +146,19 @@ public final class KernelCache {
   }
 
   /**
-   * Called before this process unmounts ({@link FuseMount#close}): waits for notifications in
-   * flight; later ones find nothing cached. libfuse frees the channel in its teardown, before the
-   * destroy callback, and a notification on a freed channel crashes the process (SIGSEGV in {@code
-   * fuse_session_data}), which a kept node id would otherwise reach at shutdown without the failing
-   * {@code lstat} that used to precede it. An unmount from outside the process (an operator's
-   * {@code fusermount -u}) is not covered: the node stops then anyway.
+   * Called before this process unmounts ({@link FuseMount#close}) and from the destroy callback:
+   * waits for notifications in flight and closes the duplicate descriptor; later notifications find
+   * nothing cached. (Before the duplicate, notifications went through libfuse's channel, which
+   * libfuse frees in its teardown before the destroy callback: a notification then crashed the
+   * process with SIGSEGV in {@code fuse_session_data}.)
    */
   void detach() {
     life.writeLock().lock();
     try {
-      chan = null;
+      if (fd >= 0) {
+        libc.close(fd);
+        fd = -1;
+      }
       ids.clear();
     } finally {
       life.writeLock().unlock();
@@ -125,7 +167,7 @@ public final class KernelCache {
 
   /** Whether the mount is up and notifications can be sent. */
   public boolean attached() {
-    return chan != null;
+    return fd >= 0;
   }
 
   /**
@@ -141,7 +183,7 @@ public final class KernelCache {
   /** Drops the cached attributes (mode, size) of {@code name}, or of the root when empty. */
   public boolean invalidateAttributes(String name) throws IOException {
     if (name.isEmpty()) {
-      int rc = notify(ch -> lib.fuse_lowlevel_notify_inval_inode(ch, ROOT_ID, -1, 0));
+      int rc = notify(invalInode(ROOT_ID, -1, 0));
       check(rc, "invalidate attributes of the root");
       return rc == 0;
     }
@@ -164,8 +206,7 @@ public final class KernelCache {
       ids.remove(name);
       return false;
     }
-    long first = ino;
-    int rc = notify(ch -> lib.fuse_lowlevel_notify_inval_inode(ch, first, offset, length));
+    int rc = notify(invalInode(ino, offset, length));
     if (rc == -ENOENT && !fresh) {
       // the kernel forgot the inode since the id was looked up: it may know the name by a new id
       staleIds.incrementAndGet();
@@ -175,8 +216,7 @@ public final class KernelCache {
         ids.remove(name);
         return false;
       }
-      long again = ino;
-      rc = notify(ch -> lib.fuse_lowlevel_notify_inval_inode(ch, again, offset, length));
+      rc = notify(invalInode(ino, offset, length));
     }
     check(rc, what);
     return rc == 0;
@@ -213,8 +253,7 @@ public final class KernelCache {
   /** Drops the kernel's cached name {@code name} (positive or negative) in the mount root. */
   public boolean invalidateEntry(String name) throws IOException {
     ids.remove(name);
-    byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
-    int rc = notify(ch -> lib.fuse_lowlevel_notify_inval_entry(ch, ROOT_ID, name, bytes.length));
+    int rc = notify(invalEntry(ROOT_ID, name.getBytes(StandardCharsets.UTF_8)));
     if (rc == -ENOENT) {
       return false;
     }
@@ -232,15 +271,49 @@ public final class KernelCache {
     return ((Number) ino).longValue();
   }
 
+  /** {@code FUSE_NOTIFY_INVAL_INODE}: header, then {@code fuse_notify_inval_inode_out}. */
+  static byte[] invalInode(long nodeId, long offset, long length) {
+    java.nio.ByteBuffer b = message(FUSE_NOTIFY_INVAL_INODE, 24);
+    b.putLong(nodeId).putLong(offset).putLong(length);
+    return b.array();
+  }
+
   /**
-   * Runs one notification on the channel, which {@link #detach} cannot free meanwhile. Without a
-   * mount (not yet initialised, or unmounting) the kernel caches nothing of it: {@code -ENOENT}.
+   * {@code FUSE_NOTIFY_INVAL_ENTRY}: header, {@code fuse_notify_inval_entry_out} (parent, name
+   * length, padding), the name and its terminating zero.
    */
-  private int notify(java.util.function.ToIntFunction<Pointer> call) {
+  static byte[] invalEntry(long parent, byte[] name) {
+    java.nio.ByteBuffer b = message(FUSE_NOTIFY_INVAL_ENTRY, 16 + name.length + 1);
+    b.putLong(parent).putInt(name.length).putInt(0).put(name).put((byte) 0);
+    return b.array();
+  }
+
+  /** A buffer holding {@code fuse_out_header} (length, notify code as error, unique 0). */
+  private static java.nio.ByteBuffer message(int code, int bodyLength) {
+    java.nio.ByteBuffer b =
+        java.nio.ByteBuffer.allocate(OUT_HEADER + bodyLength)
+            .order(java.nio.ByteOrder.nativeOrder());
+    b.putInt(OUT_HEADER + bodyLength).putInt(code).putLong(0);
+    return b;
+  }
+
+  /**
+   * Writes one notification to the duplicate descriptor, which {@link #detach} cannot close
+   * meanwhile; returns 0 or the negated errno. Without a mount (not yet initialised, or unmounted)
+   * the kernel caches nothing of it: {@code -ENOENT}.
+   */
+  private int notify(byte[] message) {
     life.readLock().lock();
     try {
-      Pointer ch = chan;
-      return ch == null ? -ENOENT : call.applyAsInt(ch);
+      int f = fd;
+      if (f < 0) {
+        return -ENOENT;
+      }
+      long n = libc.write(f, message, message.length);
+      if (n == message.length) {
+        return 0;
+      }
+      return n < 0 ? -runtime.getLastError() : -EIO;
     } finally {
       life.readLock().unlock();
     }

@@ -123,4 +123,65 @@ class KernelCacheTest {
     assertThat(cache.attached()).isFalse();
     assertThat(cache.invalidateData("f", 0, 0)).as("nothing is cached without a mount").isFalse();
   }
+
+  /**
+   * An operator's {@code fusermount -u} while invalidations run: libfuse's loop ends and frees its
+   * channel on its own schedule, with no {@code detach} first. The notifications go to the cache's
+   * own duplicate of the {@code /dev/fuse} descriptor, so those after the unmount are answered
+   * (nothing cached) instead of touching freed memory.
+   */
+  @Test
+  void invalidationsAfterAnUnmountFromOutsideAreHarmless() throws Exception {
+    Path back = Files.createDirectories(tmp.resolve("back"));
+    Path mnt = Files.createDirectories(tmp.resolve("mnt"));
+    KernelCache cache = new KernelCache(mnt, Duration.ofMinutes(1));
+    PassthroughFs fs = new PassthroughFs(back, cache, name -> false, true);
+    java.util.concurrent.atomic.AtomicBoolean stop =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
+    java.util.concurrent.atomic.AtomicLong answeredUncached =
+        new java.util.concurrent.atomic.AtomicLong();
+    java.util.concurrent.atomic.AtomicReference<Throwable> failure =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Thread hammer;
+    try (FuseMount mount =
+        FuseMount.mount(fs, MountOptions.defaults(mnt), Duration.ofSeconds(15))) {
+      Files.writeString(back.resolve("f"), "one");
+      assertThat(Files.readString(mnt.resolve("f"))).isEqualTo("one");
+      assertThat(cache.invalidateData("f", 0, 0)).isTrue();
+      hammer =
+          new Thread(
+              () -> {
+                while (!stop.get()) {
+                  try {
+                    if (!cache.invalidateData("f", 0, 0)) {
+                      answeredUncached.incrementAndGet();
+                    }
+                    sent.incrementAndGet();
+                  } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                  }
+                }
+              });
+      hammer.start();
+      while (sent.get() < 1000) {
+        Thread.sleep(1);
+      }
+      Process p = new ProcessBuilder("fusermount", "-u", mnt.toString()).inheritIO().start();
+      assertThat(p.waitFor()).as("fusermount -u").isZero();
+      // libfuse's loop ends and its teardown frees the channel within these two seconds
+      Thread.sleep(2000);
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (answeredUncached.get() < 1000 && System.nanoTime() < deadline) {
+        Thread.sleep(1);
+      }
+      assertThat(answeredUncached.get())
+          .as("notifications after the unmount are answered: nothing cached")
+          .isGreaterThanOrEqualTo(1000);
+      stop.set(true);
+      hammer.join(10_000);
+    }
+    assertThat(failure.get()).isNull();
+    assertThat(cache.attached()).isFalse();
+  }
 }
