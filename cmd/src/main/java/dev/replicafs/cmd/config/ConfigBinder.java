@@ -104,7 +104,8 @@ final class ConfigBinder {
             s.bool("compress", d.compress()),
             s.duration("retention", d.retention()),
             s.duration("retention-monitor-interval", d.retentionMonitorInterval()),
-            s.bytes("retention-max-bytes", d.retentionMaxBytes()));
+            s.bytes("retention-max-bytes", d.retentionMaxBytes()),
+            s.duration("ltx-interval", d.ltxInterval()));
     s.finish();
     return out;
   }

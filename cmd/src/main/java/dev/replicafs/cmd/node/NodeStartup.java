@@ -109,7 +109,11 @@ final class NodeStartup {
               config.data().retention(),
               config.data().retentionMaxBytes(),
               id);
-      Store.Builder builder = Store.builder(options).invalidator(invalidator).fatalHandler(fatal);
+      Store.Builder builder =
+          Store.builder(options)
+              .invalidator(invalidator)
+              .fatalHandler(fatal)
+              .namingInterval(config.data().ltxInterval());
       sync.ifPresent(builder::commitGate);
       store = parts.add("store", builder.open());
     } catch (IOException | RuntimeException e) {

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 class ConfigKeysTest {
   private static final List<String> REPLICAFS_ONLY =
       List.of(
+          "data.ltx-interval",
           "data.retention-max-bytes",
           "halt.ttl",
           "http.tls.cert-file",

@@ -93,7 +93,8 @@ class ConfigLoaderTest {
                 false,
                 Duration.ofMinutes(45),
                 Duration.ofSeconds(90),
-                0));
+                0,
+                Duration.ofMillis(1)));
     assertThat(c.fuse()).isEqualTo(new FuseConfig(Path.of("/srv/lfs"), true, true));
     assertThat(c.http().addr()).isEqualTo("127.0.0.1:30303");
     assertThat(c.http().host()).isEqualTo("127.0.0.1");
@@ -161,6 +162,7 @@ class ConfigLoaderTest {
     Files.writeString(dir.resolve("cluster.token"), "  tok-123\n");
     Config c = new ConfigLoader(context(Map.of())).load(Path.of("rfs.yml"), true).config();
     assertThat(c.data().retentionMaxBytes()).isEqualTo(2L << 30);
+    assertThat(c.data().ltxInterval()).isEqualTo(Duration.ofMillis(3));
     assertThat(c.http().clusterToken()).contains("tok-123");
     assertThat(c.http().toString()).doesNotContain("tok-123");
     assertThat(c.http().tls())
@@ -327,6 +329,10 @@ class ConfigLoaderTest {
         .startsWith("replicafs.yml:2: proxy.db is required when proxy.target is set");
     assertThat(error(STATIC + "data:\n  retention: -1s\n"))
         .startsWith("replicafs.yml:3: data.retention must not be negative");
+    assertThat(error(STATIC + "data:\n  ltx-interval: -1ms\n"))
+        .startsWith("replicafs.yml:3: data.ltx-interval must not be negative");
+    assertThat(error(STATIC + "data:\n  ltx-interval: 2s\n"))
+        .startsWith("replicafs.yml:3: data.ltx-interval must be at most 1s");
     assertThat(error(STATIC + "http:\n  addr: localhost\n"))
         .startsWith("replicafs.yml:3: http.addr must be host:port");
     assertThat(error(STATIC + "replication:\n  sync: all\n"))
