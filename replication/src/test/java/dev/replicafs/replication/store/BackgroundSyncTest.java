@@ -71,20 +71,23 @@ class BackgroundSyncTest {
         txs.add(insert(sqlite, i));
       }
 
-      // The first background batch holds its fsync; the commits after it queue their files.
+      // The first commit's background batch holds its fsync (waited for before the other commits
+      // start: on a loaded machine the 10 ms delay could otherwise outlast all of them); the
+      // commits after it queue their files.
       ops.pauseAt("LTX_SYNC:");
+      SqliteMirror.run(db, txs.get(0));
+      ops.awaitPaused();
       CompletableFuture<Void> writer =
           CompletableFuture.runAsync(
               () -> {
                 try {
-                  for (List<SqliteMirror.Call> tx : txs) {
+                  for (List<SqliteMirror.Call> tx : txs.subList(1, txs.size())) {
                     SqliteMirror.run(db, tx);
                   }
                 } catch (Exception e) {
                   throw new IllegalStateException(e);
                 }
               });
-      ops.awaitPaused();
       // The batch in flight holds the first file, which stays unsynced, and MAX - 1 more join it;
       // the next commit fsyncs them itself before writing its own file, which waits for the held
       // batch: it cannot have returned, nor can the ones after it.
