@@ -20,6 +20,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class KernelCacheTest {
   @TempDir Path tmp;
+  private Path back;
+  private Path mnt;
+
+  @org.junit.jupiter.api.BeforeEach
+  void directories() throws Exception {
+    back = Files.createDirectories(tmp.resolve("back"));
+    mnt = Files.createDirectories(tmp.resolve("mnt"));
+  }
 
   @BeforeAll
   static void prerequisites() {
@@ -28,11 +36,8 @@ class KernelCacheTest {
 
   @Test
   void invalidationsReuseTheNodeIdAndFollowARenumberedInode() throws Exception {
-    Path back = Files.createDirectories(tmp.resolve("back"));
-    Path mnt = Files.createDirectories(tmp.resolve("mnt"));
     // ids kept for a minute: the renumbered inode below must be met with a kept, stale id
-    PassthroughFs fs =
-        new PassthroughFs(back, new KernelCache(mnt, Duration.ofMinutes(1)), name -> false, true);
+    PassthroughFs fs = passthrough(new KernelCache(mnt, Duration.ofMinutes(1)));
     try (FuseMount mount =
         FuseMount.mount(fs, MountOptions.defaults(mnt), Duration.ofSeconds(15))) {
       KernelCache cache = fs.cache();
@@ -84,42 +89,16 @@ class KernelCacheTest {
    */
   @Test
   void invalidationsRacingTheUnmountDoNotTouchTheFreedChannel() throws Exception {
-    Path back = Files.createDirectories(tmp.resolve("back"));
-    Path mnt = Files.createDirectories(tmp.resolve("mnt"));
     KernelCache cache = new KernelCache(mnt, Duration.ofMinutes(1));
-    PassthroughFs fs = new PassthroughFs(back, cache, name -> false, true);
-    java.util.concurrent.atomic.AtomicBoolean stop =
-        new java.util.concurrent.atomic.AtomicBoolean();
-    java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
-    Thread hammer;
+    PassthroughFs fs = passthrough(cache);
+    Hammer hammer;
     try (FuseMount mount =
         FuseMount.mount(fs, MountOptions.defaults(mnt), Duration.ofSeconds(15))) {
-      Files.writeString(back.resolve("f"), "one");
-      assertThat(Files.readString(mnt.resolve("f"))).isEqualTo("one");
-      assertThat(cache.invalidateData("f", 0, 0)).isTrue();
-      hammer =
-          new Thread(
-              () -> {
-                while (!stop.get()) {
-                  try {
-                    cache.invalidateData("f", 0, 0);
-                    sent.incrementAndGet();
-                  } catch (java.io.IOException e) {
-                    // the kernel refused: not what this test is about
-                  }
-                }
-              });
-      hammer.start();
-      while (sent.get() < 1000) {
-        Thread.sleep(1);
-      }
+      hammer = Hammer.start(cache, back, mnt);
+      hammer.awaitSent(1000);
     } // unmounts while the hammer runs
-    long afterUnmount = sent.get();
-    while (sent.get() < afterUnmount + 1000) {
-      Thread.sleep(1);
-    }
-    stop.set(true);
-    hammer.join(10_000);
+    hammer.awaitSent(hammer.sent.get() + 1000);
+    hammer.close();
     assertThat(cache.attached()).isFalse();
     assertThat(cache.invalidateData("f", 0, 0)).as("nothing is cached without a mount").isFalse();
   }
@@ -128,34 +107,64 @@ class KernelCacheTest {
    * An operator's {@code fusermount -u} while invalidations run: libfuse's loop ends and frees its
    * channel on its own schedule, with no {@code detach} first. The notifications go to the cache's
    * own duplicate of the {@code /dev/fuse} descriptor, so those after the unmount are answered
-   * (nothing cached) instead of touching freed memory.
+   * (nothing cached) instead of touching freed memory (with notifications through libfuse's
+   * channel, this test crashed the JVM: SIGSEGV in {@code fuse_session_data}).
    */
   @Test
   void invalidationsAfterAnUnmountFromOutsideAreHarmless() throws Exception {
-    Path back = Files.createDirectories(tmp.resolve("back"));
-    Path mnt = Files.createDirectories(tmp.resolve("mnt"));
     KernelCache cache = new KernelCache(mnt, Duration.ofMinutes(1));
-    PassthroughFs fs = new PassthroughFs(back, cache, name -> false, true);
-    java.util.concurrent.atomic.AtomicBoolean stop =
-        new java.util.concurrent.atomic.AtomicBoolean();
-    java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
-    java.util.concurrent.atomic.AtomicLong answeredUncached =
+    PassthroughFs fs = passthrough(cache);
+    try (FuseMount mount = FuseMount.mount(fs, MountOptions.defaults(mnt), Duration.ofSeconds(15));
+        Hammer hammer = Hammer.start(cache, back, mnt)) {
+      hammer.awaitSent(1000);
+      Process p = new ProcessBuilder("fusermount", "-u", mnt.toString()).inheritIO().start();
+      assertThat(p.waitFor()).as("fusermount -u").isZero();
+      // libfuse's loop ends and its teardown frees the channel within these two seconds
+      Thread.sleep(2000);
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (hammer.uncached.get() < 1000 && System.nanoTime() < deadline) {
+        Thread.sleep(1);
+      }
+      assertThat(hammer.uncached.get())
+          .as("notifications after the unmount are answered: nothing cached")
+          .isGreaterThanOrEqualTo(1000);
+      hammer.close();
+      assertThat(hammer.failure.get()).isNull();
+    }
+    assertThat(cache.attached()).isFalse();
+  }
+
+  /**
+   * A passthrough of {@code back} keeping pages across opens, invalidated through {@code cache}.
+   */
+  private PassthroughFs passthrough(KernelCache cache) {
+    return new PassthroughFs(back, cache, name -> false, true);
+  }
+
+  /**
+   * Invalidates file {@code f} of the mount in a loop on its own thread (the file is created and
+   * read through the mount first, so its pages and id are cached), counting notifications sent and
+   * those answered "nothing cached", and keeping the first failure.
+   */
+  private static final class Hammer implements AutoCloseable {
+    final java.util.concurrent.atomic.AtomicLong sent =
         new java.util.concurrent.atomic.AtomicLong();
-    java.util.concurrent.atomic.AtomicReference<Throwable> failure =
+    final java.util.concurrent.atomic.AtomicLong uncached =
+        new java.util.concurrent.atomic.AtomicLong();
+    final java.util.concurrent.atomic.AtomicReference<Throwable> failure =
         new java.util.concurrent.atomic.AtomicReference<>();
-    Thread hammer;
-    try (FuseMount mount =
-        FuseMount.mount(fs, MountOptions.defaults(mnt), Duration.ofSeconds(15))) {
-      Files.writeString(back.resolve("f"), "one");
-      assertThat(Files.readString(mnt.resolve("f"))).isEqualTo("one");
-      assertThat(cache.invalidateData("f", 0, 0)).isTrue();
-      hammer =
+    private final java.util.concurrent.atomic.AtomicBoolean stop =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    private final Thread thread;
+
+    private Hammer(KernelCache cache) {
+      thread =
           new Thread(
               () -> {
                 while (!stop.get()) {
                   try {
                     if (!cache.invalidateData("f", 0, 0)) {
-                      answeredUncached.incrementAndGet();
+                      uncached.incrementAndGet();
                     }
                     sent.incrementAndGet();
                   } catch (Throwable e) {
@@ -163,25 +172,27 @@ class KernelCacheTest {
                   }
                 }
               });
-      hammer.start();
-      while (sent.get() < 1000) {
-        Thread.sleep(1);
-      }
-      Process p = new ProcessBuilder("fusermount", "-u", mnt.toString()).inheritIO().start();
-      assertThat(p.waitFor()).as("fusermount -u").isZero();
-      // libfuse's loop ends and its teardown frees the channel within these two seconds
-      Thread.sleep(2000);
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (answeredUncached.get() < 1000 && System.nanoTime() < deadline) {
-        Thread.sleep(1);
-      }
-      assertThat(answeredUncached.get())
-          .as("notifications after the unmount are answered: nothing cached")
-          .isGreaterThanOrEqualTo(1000);
-      stop.set(true);
-      hammer.join(10_000);
     }
-    assertThat(failure.get()).isNull();
-    assertThat(cache.attached()).isFalse();
+
+    static Hammer start(KernelCache cache, Path back, Path mnt) throws Exception {
+      Files.writeString(back.resolve("f"), "one");
+      assertThat(Files.readString(mnt.resolve("f"))).isEqualTo("one");
+      assertThat(cache.invalidateData("f", 0, 0)).isTrue();
+      Hammer h = new Hammer(cache);
+      h.thread.start();
+      return h;
+    }
+
+    void awaitSent(long n) throws InterruptedException {
+      while (sent.get() < n) {
+        Thread.sleep(1);
+      }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      stop.set(true);
+      thread.join(10_000);
+    }
   }
 }
