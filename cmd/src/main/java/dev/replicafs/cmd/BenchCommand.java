@@ -126,6 +126,15 @@ final class BenchCommand implements Callable<Integer> {
   List<String> nodeJvmArgs = List.of();
 
   @Option(
+      names = {"-ltx-interval", "--ltx-interval"},
+      paramLabel = "DURATION",
+      defaultValue = "1ms",
+      description =
+          "The nodes' data.ltx-interval (e.g. 0s, 1ms, 3ms): least time between two LTX files of"
+              + " a database's WAL commits. Default: ${DEFAULT-VALUE}")
+  String ltxInterval;
+
+  @Option(
       names = {"-json", "--json"},
       paramLabel = "FILE",
       description = "JSON report. Default: DIR/bench.json")
@@ -135,6 +144,14 @@ final class BenchCommand implements Callable<Integer> {
       names = {"-keep", "--keep"},
       description = "Keep the run's files afterwards.")
   boolean keep;
+
+  private java.time.Duration interval() {
+    try {
+      return dev.replicafs.cmd.config.GoDuration.parse(ltxInterval);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("-ltx-interval: " + e.getMessage(), e);
+    }
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -156,6 +173,7 @@ final class BenchCommand implements Callable<Integer> {
               lagSeconds,
               snapshotMiB,
               nodeJvmArgs,
+              interval(),
               json != null ? json : dir.resolve("bench.json"),
               keep);
     } catch (IllegalArgumentException e) {

@@ -20,9 +20,9 @@ import java.time.Clock;
 import java.util.Optional;
 
 /**
- * One ReplicaFS node of the benchmark, in its own JVM: {@code BenchNodeMain <data> <mnt> <id>}
- * opens the store, starts the node API on loopback, mounts, prints {@code ready url=URL openMs=MS}
- * and then obeys one command per stdin line, answering {@code ok ...}:
+ * One ReplicaFS node of the benchmark, in its own JVM: {@code BenchNodeMain <data> <mnt> <id>
+ * [<ltx-interval-nanos>]} opens the store, starts the node API on loopback, mounts, prints {@code
+ * ready url=URL openMs=MS} and then obeys one command per stdin line, answering {@code ok ...}:
  *
  * <pre>
  *   primary            become the primary
@@ -48,6 +48,10 @@ public final class BenchNodeMain {
     Path data = Path.of(args[0]);
     Path mnt = Path.of(args[1]).toAbsolutePath();
     long id = Long.parseLong(args[2]);
+    java.time.Duration ltxInterval =
+        args.length > 3
+            ? java.time.Duration.ofNanos(Long.parseLong(args[3]))
+            : Store.DEFAULT_NAMING_INTERVAL;
     Files.createDirectories(data);
     Files.createDirectories(mnt);
     FatalHandler fatal =
@@ -61,6 +65,7 @@ public final class BenchNodeMain {
         Store.builder(StoreOptions.defaults(data).withNodeId(id))
             .invalidator(invalidator)
             .fatalHandler(fatal)
+            .namingInterval(ltxInterval)
             .primary(false)
             .open()) {
       long openNanos = System.nanoTime() - t0;

@@ -25,6 +25,7 @@ import java.util.Optional;
  * @param lagSeconds seconds per lag rate
  * @param snapshotMiB size of the snapshot-bootstrap database (0 skips that phase)
  * @param nodeJvmArgs extra JVM arguments for the node processes (e.g. JFR)
+ * @param ltxInterval the nodes' {@code data.ltx-interval} (docs/CONFIG.md)
  * @param json where the JSON report goes
  * @param keep keep the run's directory afterwards
  */
@@ -43,6 +44,7 @@ public record BenchOptions(
     int lagSeconds,
     int snapshotMiB,
     List<String> nodeJvmArgs,
+    java.time.Duration ltxInterval,
     Path json,
     boolean keep) {
   public BenchOptions {
@@ -66,9 +68,20 @@ public record BenchOptions(
     positive(pointReads, "point reads");
     positive(lagSeconds, "lag seconds");
     lagRates.forEach(r -> positive(r, "lag rate"));
+    Objects.requireNonNull(ltxInterval, "ltxInterval");
+    if (ltxInterval.isNegative() || ltxInterval.compareTo(java.time.Duration.ofSeconds(1)) > 0) {
+      throw new IllegalArgumentException(
+          "ltx interval must be between 0s and 1s, like data.ltx-interval: "
+              + dev.replicafs.cmd.config.GoDuration.format(ltxInterval));
+    }
     if (snapshotMiB < 0) {
       throw new IllegalArgumentException("snapshot size must be >= 0: " + snapshotMiB);
     }
+  }
+
+  /** How each node process is started. */
+  NodeSettings nodeSettings() {
+    return new NodeSettings(nodeJvmArgs, ltxInterval);
   }
 
   private static void positive(long v, String what) {

@@ -72,6 +72,7 @@ public final class BenchRun {
     m.put("replicas", o.replicas());
     m.put("baseline", o.baseline().map(Path::toString).orElse(null));
     m.put("warmup-tx", o.warmupTx());
+    m.put("ltx-interval", dev.replicafs.cmd.config.GoDuration.format(o.ltxInterval()));
     m.put("tx-normal", o.normalTx());
     m.put("tx-full", o.fullTx());
     m.put("batches", o.batches());
@@ -142,7 +143,7 @@ public final class BenchRun {
   private void cluster(Path dir, Map<String, Object> targets) throws Exception {
     List<NodeHandle> replicas = new ArrayList<>();
     try (NodeHandle primary =
-        NodeHandle.start(dir.resolve("p-data"), dir.resolve("p-mnt"), 1, o.nodeJvmArgs())) {
+        NodeHandle.start(dir.resolve("p-data"), dir.resolve("p-mnt"), 1, o.nodeSettings())) {
       primary.command("primary");
       try {
         for (int i = 0; i < o.replicas(); i++) {
@@ -151,7 +152,7 @@ public final class BenchRun {
                   dir.resolve("r" + i + "-data"),
                   dir.resolve("r" + i + "-mnt"),
                   2 + i,
-                  o.nodeJvmArgs());
+                  o.nodeSettings());
           replicas.add(r);
           r.command("follow " + primary.url);
         }
@@ -201,10 +202,10 @@ public final class BenchRun {
   private void snapshotPhase(Path dir) throws Exception {
     Files.createDirectories(dir);
     try (NodeHandle primary =
-        NodeHandle.start(dir.resolve("p-data"), dir.resolve("p-mnt"), 21, o.nodeJvmArgs())) {
+        NodeHandle.start(dir.resolve("p-data"), dir.resolve("p-mnt"), 21, o.nodeSettings())) {
       primary.command("primary");
       ClusterWorkloads.SnapshotResult s =
-          ClusterWorkloads.snapshot(primary, dir, o.snapshotMiB(), 22, o.nodeJvmArgs());
+          ClusterWorkloads.snapshot(primary, dir, o.snapshotMiB(), 22, o.nodeSettings());
       log.printf(
           "snapshot %d bytes: bootstrap %.0f MB/s, store open %.0f ms%n",
           s.bytes(), s.bootstrapMBs(), s.reopenMillis());

@@ -107,7 +107,7 @@ final class ClusterWorkloads {
    * reports its store open time (startup recovery including the from-scratch checksum).
    */
   static SnapshotResult snapshot(
-      NodeHandle primary, Path work, int mib, long replicaId, List<String> jvmArgs)
+      NodeHandle primary, Path work, int mib, long replicaId, NodeSettings settings)
       throws Exception {
     Path file = work.resolve("snapshot-source.db");
     Files.deleteIfExists(file);
@@ -128,13 +128,13 @@ final class ClusterWorkloads {
     Path data = work.resolve("fresh-replica-data");
     Path mnt = work.resolve("fresh-replica-mnt");
     double mbs;
-    try (NodeHandle fresh = NodeHandle.start(data, mnt, replicaId, jvmArgs)) {
+    try (NodeHandle fresh = NodeHandle.start(data, mnt, replicaId, settings)) {
       long t0 = System.nanoTime();
       fresh.command("follow " + primary.url);
       await(() -> fresh.txid("snap.db") >= target, Duration.ofMinutes(30), "bootstrap");
       mbs = bytes / 1e6 / ((System.nanoTime() - t0) / 1e9);
     }
-    try (NodeHandle reopened = NodeHandle.start(data, mnt, replicaId, jvmArgs)) {
+    try (NodeHandle reopened = NodeHandle.start(data, mnt, replicaId, settings)) {
       SqlWorkloads.expect(reopened.txid("snap.db"), target, "position after reopen");
       return new SnapshotResult(bytes, mbs, reopened.openMillis);
     }

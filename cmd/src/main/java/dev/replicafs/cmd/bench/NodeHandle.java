@@ -40,14 +40,15 @@ final class NodeHandle implements AutoCloseable {
    * Starts a node on {@code data}, mounted at {@code mount}, and waits until it is mounted. {@code
    * {id}} in a JVM argument becomes the node id (e.g. one JFR file per node).
    */
-  static NodeHandle start(Path data, Path mount, long id, List<String> jvmArgs) throws IOException {
+  static NodeHandle start(Path data, Path mount, long id, NodeSettings settings)
+      throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     // The heap limit the packaged service uses (deploy/systemd: REPLICAFS_JAVA_OPTS=-Xmx512m), so
     // the RSS the bench reports is what a deployed node holds, not the JVM's default of a quarter
     // of the machine's memory filled with garbage. A -Xmx in -node-jvm-arg comes later and wins.
     cmd.add("-Xmx512m");
-    for (String a : jvmArgs) {
+    for (String a : settings.jvmArgs()) {
       cmd.add(a.replace("{id}", String.valueOf(id)));
     }
     cmd.add("-cp");
@@ -56,6 +57,7 @@ final class NodeHandle implements AutoCloseable {
     cmd.add(data.toString());
     cmd.add(mount.toString());
     cmd.add(String.valueOf(id));
+    cmd.add(String.valueOf(settings.ltxInterval().toNanos()));
     Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     BufferedReader out =
         new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));

@@ -146,11 +146,35 @@ class BenchCommandTest {
             "1",
             "-snapshot-mib",
             "0",
+            "-ltx-interval",
+            "1s",
+            "-keep",
             "-json",
             json.toString());
     assertThat(res.code()).as(res.err()).isEqualTo(ExitCodes.OK);
     JsonNode r = new ObjectMapper().readTree(json.toFile());
     JsonNode primary = r.path("targets").path("replicafs");
+    // The node ran with data.ltx-interval 1s: the 20 WAL+NORMAL commits, all within a second of
+    // the first file, share a few files instead of one each.
+    assertThat(r.path("options").path("ltx-interval").asText()).isEqualTo("1s");
+    Path ltx;
+    try (Stream<Path> runs = Files.list(tmp.resolve("work"))) {
+      ltx =
+          runs.filter(d -> d.getFileName().toString().startsWith("run-"))
+              .findFirst()
+              .orElseThrow()
+              .resolve("cluster/p-data/dbs/tx-wal-normal.db/ltx");
+    }
+    java.util.List<dev.replicafs.replication.ltx.LtxFileName> files;
+    try (Stream<Path> s = Files.list(ltx)) {
+      files =
+          s.map(f -> dev.replicafs.replication.ltx.LtxFileName.parse(f.getFileName().toString()))
+              .flatMap(java.util.Optional::stream)
+              .sorted()
+              .toList();
+    }
+    assertThat(files.get(files.size() - 1).maxTxid()).isGreaterThanOrEqualTo(20);
+    assertThat(files).as("LTX files of 20+ commits: %s", files).hasSizeLessThanOrEqualTo(4);
     assertThat(primary.path("single-row").path("WAL+NORMAL").path("transactions").asInt())
         .isEqualTo(20);
     assertThat(primary.path("single-row").path("DELETE+FULL").path("transactions").asInt())
@@ -163,6 +187,15 @@ class BenchCommandTest {
     assertThat(r.path("memory").has("replica-0")).isFalse();
     assertThat(r.path("options").path("replicas").asInt()).isZero();
     assertThat(res.out()).doesNotContain("replication lag @");
+  }
+
+  @Test
+  void refusesAnLtxIntervalOutsideZeroToOneSecond() {
+    for (String bad : new String[] {"2s", "-1ms", "soon"}) {
+      Result res = bench("-dir", tmp.resolve("work").toString(), "-ltx-interval", bad);
+      assertThat(res.code()).as(bad).isEqualTo(ExitCodes.USAGE);
+      assertThat(res.err()).as(bad).contains("ltx");
+    }
   }
 
   private record Result(int code, String out, String err) {}
