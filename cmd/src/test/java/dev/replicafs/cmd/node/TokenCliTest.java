@@ -51,6 +51,15 @@ class TokenCliTest {
       Sqlite3.run(
           primary.mnt.resolve("app.db"),
           "CREATE TABLE t (x TEXT); INSERT INTO t VALUES ('a'), ('b'), ('c');");
+      // The export below reads from the replica: wait until it has applied the primary's position.
+      String committed = Files.readString(primary.mnt.resolve("app.db-pos")).trim();
+      java.time.Instant deadline = java.time.Instant.now().plusSeconds(30);
+      Path replicaPos = replica.mnt.resolve("app.db-pos");
+      while (!(Files.exists(replicaPos) && Files.readString(replicaPos).trim().equals(committed))
+          && java.time.Instant.now().isBefore(deadline)) {
+        Thread.sleep(10);
+      }
+      assertThat(Files.readString(replicaPos).trim()).as("replica caught up").isEqualTo(committed);
       String api = "http://127.0.0.1:" + replicaPort;
       Path out = dir.resolve("out.db");
 
