@@ -45,6 +45,9 @@ final class LtxApplier {
    * A decoded, verified file waiting to be applied.
    *
    * @param size the file's length in bytes
+   * @param pages page number to page checksum
+   * @param kept for a file of at most {@link #KEEP_BYTES} of pages, its pages as decoded (written
+   *     from memory at apply instead of read back from the file); else null
    * @param image for a snapshot received into a temporary database, that database; else null
    */
   record Verified(
@@ -53,7 +56,11 @@ final class LtxApplier {
       LtxHeader header,
       LtxTrailer trailer,
       TreeMap<Long, Long> pages,
+      TreeMap<Long, byte[]> kept,
       SnapshotImage image) {}
+
+  /** The most page bytes of a file kept in memory between receive and apply. */
+  static final int KEEP_BYTES = 128 * 1024;
 
   /** Spools and decodes one file; nothing but the returned temporary files changes. */
   static Verified receive(Db db, InputStream in) throws IOException {
@@ -72,6 +79,7 @@ final class LtxApplier {
         TeeInputStream tee = new TeeInputStream(in, file);
         LtxDecoder dec;
         TreeMap<Long, Long> pages = new TreeMap<>();
+        TreeMap<Long, byte[]> kept = null;
         LtxTrailer trailer;
         try {
           dec = LtxDecoder.open(new BufferedInputStream(tee, 1 << 13));
@@ -79,7 +87,19 @@ final class LtxApplier {
             image = SnapshotImage.receive(db, dec);
             trailer = dec.trailer();
           } else {
-            trailer = dec.readAll((pgno, data) -> pages.put(pgno, dec.lastPageChecksum()));
+            TreeMap<Long, byte[]> keep = new TreeMap<>();
+            int ps = dec.header().pageSize();
+            trailer =
+                dec.readAll(
+                    (pgno, data) -> {
+                      pages.put(pgno, dec.lastPageChecksum());
+                      if ((long) pages.size() * ps <= KEEP_BYTES) {
+                        keep.put(pgno, data.clone());
+                      } else {
+                        keep.clear();
+                      }
+                    });
+            kept = (long) pages.size() * ps <= KEEP_BYTES ? keep : null;
           }
         } catch (LtxFormatException e) {
           throw new LtxApplyException(
@@ -88,7 +108,7 @@ final class LtxApplier {
         tee.transferTo(OutputStream.nullOutputStream());
         tee.flush();
         writeback.finish();
-        return new Verified(tmp, file.position(), dec.header(), trailer, pages, image);
+        return new Verified(tmp, file.position(), dec.header(), trailer, pages, kept, image);
       }
     } catch (IOException | RuntimeException e) {
       db.ops.deleteIfExists("APPLY:LTX_CLEANUP", tmp);
@@ -240,42 +260,83 @@ final class LtxApplier {
    * after its last file). Used by apply and by recovery's replay.
    */
   static void writePages(Db db, Path file, String prefix, boolean fsync) throws IOException {
-    Invalidator inv = db.store.invalidator();
     try (InputStream in = open(db, file)) {
       LtxDecoder dec = LtxDecoder.open(in);
       LtxHeader h = dec.header();
-      int ps = h.pageSize();
       if (h.commit() == 0) {
         dec.verify();
-        for (FileKind k : FileKind.values()) {
-          db.files.delete(k, prefix + ":DELETE_" + k);
-        }
-        db.ops.syncDirectory(prefix + ":FSYNC_DIR", db.files.dir());
-        inv.invalidateEntry(db.name);
+        deleteDatabase(db, prefix);
         return;
       }
-      FileChannel ch = db.files.create(FileKind.DATABASE, prefix + ":OPEN_DATABASE");
-      byte[] page = new byte[ps];
-      long pgno;
-      while ((pgno = dec.nextPage(page)) != 0) {
-        for (SnapshotCapture c : db.captures) {
-          c.beforeDatabaseWrite(db, pgno, pgno);
-        }
-        db.ops.write(prefix + ":DB_WRITE", ch, ByteBuffer.wrap(page, 0, ps), (pgno - 1) * ps);
-        inv.invalidateDatabase(db.name, (pgno - 1) * ps, ps);
+      writePages(db, h, dec::nextPage, prefix, fsync);
+    }
+  }
+
+  /**
+   * Like {@link #writePages(Db, Path, String, boolean)} for a received file: from the pages kept in
+   * memory when it has them, else from {@code file} (its pending file).
+   */
+  static void writePages(Db db, Verified v, Path file, String prefix, boolean fsync)
+      throws IOException {
+    if (v.kept() == null || v.header().commit() == 0) {
+      writePages(db, file, prefix, fsync);
+      return;
+    }
+    java.util.Iterator<java.util.Map.Entry<Long, byte[]>> it = v.kept().entrySet().iterator();
+    writePages(
+        db,
+        v.header(),
+        page -> {
+          if (!it.hasNext()) {
+            return 0;
+          }
+          java.util.Map.Entry<Long, byte[]> e = it.next();
+          System.arraycopy(e.getValue(), 0, page, 0, page.length);
+          return e.getKey();
+        },
+        prefix,
+        fsync);
+  }
+
+  /** Gives the next page (ascending page numbers) into the buffer and its number, 0 at the end. */
+  @FunctionalInterface
+  private interface PageSource {
+    long next(byte[] page) throws IOException;
+  }
+
+  private static void deleteDatabase(Db db, String prefix) throws IOException {
+    for (FileKind k : FileKind.values()) {
+      db.files.delete(k, prefix + ":DELETE_" + k);
+    }
+    db.ops.syncDirectory(prefix + ":FSYNC_DIR", db.files.dir());
+    db.store.invalidator().invalidateEntry(db.name);
+  }
+
+  private static void writePages(Db db, LtxHeader h, PageSource pages, String prefix, boolean fsync)
+      throws IOException {
+    Invalidator inv = db.store.invalidator();
+    int ps = h.pageSize();
+    FileChannel ch = db.files.create(FileKind.DATABASE, prefix + ":OPEN_DATABASE");
+    byte[] page = new byte[ps];
+    long pgno;
+    while ((pgno = pages.next(page)) != 0) {
+      for (SnapshotCapture c : db.captures) {
+        c.beforeDatabaseWrite(db, pgno, pgno);
       }
-      long size = h.commit() * ps;
-      long old = db.ops.size(prefix + ":DB_SIZE", ch);
-      if (old != size) {
-        for (SnapshotCapture c : db.captures) {
-          c.beforeDatabaseTruncate(db, h.commit());
-        }
-        db.ops.truncate(prefix + ":DB_TRUNCATE", ch, size);
-        inv.invalidateDatabase(db.name, Math.min(old, size), Math.abs(old - size));
+      db.ops.write(prefix + ":DB_WRITE", ch, ByteBuffer.wrap(page, 0, ps), (pgno - 1) * ps);
+      inv.invalidateDatabase(db.name, (pgno - 1) * ps, ps);
+    }
+    long size = h.commit() * ps;
+    long old = db.ops.size(prefix + ":DB_SIZE", ch);
+    if (old != size) {
+      for (SnapshotCapture c : db.captures) {
+        c.beforeDatabaseTruncate(db, h.commit());
       }
-      if (fsync) {
-        db.ops.force(prefix + ":DB_FSYNC", ch);
-      }
+      db.ops.truncate(prefix + ":DB_TRUNCATE", ch, size);
+      inv.invalidateDatabase(db.name, Math.min(old, size), Math.abs(old - size));
+    }
+    if (fsync) {
+      db.ops.force(prefix + ":DB_FSYNC", ch);
     }
   }
 }

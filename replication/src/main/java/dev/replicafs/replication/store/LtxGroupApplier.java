@@ -122,8 +122,8 @@ final class LtxGroupApplier {
     FileChannel dbFile;
     try {
       DbRecovery.checkpointWal(db, "APPLY");
-      for (Path p : pending) {
-        LtxApplier.writePages(db, p, "APPLY", false);
+      for (int i = 0; i < pending.size(); i++) {
+        LtxApplier.writePages(db, ok.get(i), pending.get(i), "APPLY", false);
       }
       dbFile = db.files.channel(FileKind.DATABASE);
       if (ok.size() == 1) {

@@ -67,7 +67,9 @@ public final class ReceivedLtx implements AutoCloseable {
       image = image.moveTo(target);
     }
     return new ReceivedLtx(
-        target, new LtxApplier.Verified(tmp, v.size(), v.header(), v.trailer(), v.pages(), image));
+        target,
+        new LtxApplier.Verified(
+            tmp, v.size(), v.header(), v.trailer(), v.pages(), v.kept(), image));
   }
 
   @Override

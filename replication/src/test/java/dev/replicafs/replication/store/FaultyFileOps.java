@@ -35,6 +35,7 @@ final class FaultyFileOps implements FileOps {
 
   private final FileOps disk = DiskFileOps.INSTANCE;
   private final List<String> mutations = Collections.synchronizedList(new ArrayList<>());
+  private final List<String> opens = Collections.synchronizedList(new ArrayList<>());
   private volatile int armedAt = -1;
   private volatile Action action;
   private volatile boolean crashed;
@@ -72,8 +73,16 @@ final class FaultyFileOps implements FileOps {
     }
   }
 
+  /** Labels of the opens so far (reading or writing). */
+  List<String> opens() {
+    synchronized (opens) {
+      return new ArrayList<>(opens);
+    }
+  }
+
   void clear() {
     mutations.clear();
+    opens.clear();
   }
 
   /** Arms a fault at the {@code index}-th mutating operation counted from now. */
@@ -130,6 +139,7 @@ final class FaultyFileOps implements FileOps {
 
   @Override
   public FileChannel open(String op, Path path, OpenOption... options) throws IOException {
+    opens.add(op);
     return disk.open(op, path, options);
   }
 

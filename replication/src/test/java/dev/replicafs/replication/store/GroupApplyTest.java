@@ -114,6 +114,33 @@ class GroupApplyTest {
   }
 
   @Test
+  void smallFilesAreWrittenFromTheDecodedPagesAndABigOneIsReadBackFromItsPendingFile()
+      throws Exception {
+    target.apply(new ByteArrayInputStream(file(0)));
+    List<byte[]> small = new ArrayList<>();
+    for (int i = 1; i < source.ltxFiles().size(); i++) {
+      small.add(file(i));
+    }
+    List<ReceivedLtx> group = receive(small);
+    ops.clear();
+    target.apply(group);
+    assertThat(ops.opens()).as("no file read back").doesNotContain("APPLY:LTX_READ");
+    assertThat(bytes(target.path(FileKind.DATABASE)))
+        .isEqualTo(bytes(source.path(FileKind.DATABASE)));
+
+    // A transaction of more than 128 KiB of pages (a 300 KB blob: ~75 overflow pages).
+    SqliteMirror.run(source, sqlite.tx("INSERT INTO t(id, v) VALUES(99999, randomblob(300000))"));
+    List<LtxFileName> names = source.ltxFiles();
+    byte[] big = Files.readAllBytes(source.ltxPath(names.get(names.size() - 1)));
+    ops.clear();
+    target.apply(receive(List.of(big)));
+    assertThat(ops.opens()).as("read back once").containsOnlyOnce("APPLY:LTX_READ");
+    assertThat(target.pos()).isEqualTo(source.pos());
+    assertThat(bytes(target.path(FileKind.DATABASE)))
+        .isEqualTo(bytes(source.path(FileKind.DATABASE)));
+  }
+
+  @Test
   void aRefusedFileInAGroupAppliesTheFilesBeforeItAndNothingAfter() throws Exception {
     target.apply(new ByteArrayInputStream(file(0)));
     // files 1, 2, then 4 (a gap), then 5
