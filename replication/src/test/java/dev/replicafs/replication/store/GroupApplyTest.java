@@ -78,17 +78,23 @@ class GroupApplyTest {
     return out;
   }
 
+  /** Applies the source's first file to the target; returns the bytes of the others, in order. */
+  private List<byte[]> applyFirstFileAndReadTheRest() throws IOException {
+    target.apply(new ByteArrayInputStream(file(0)));
+    List<byte[]> rest = new ArrayList<>();
+    for (int i = 1; i < source.ltxFiles().size(); i++) {
+      rest.add(file(i));
+    }
+    return rest;
+  }
+
   private long count(String label) {
     return ops.mutations().stream().filter(label::equals).count();
   }
 
   @Test
   void aGroupCostsOneFsyncPerFilePlusOneDirectoryAndOneDatabaseFsync() throws Exception {
-    target.apply(new ByteArrayInputStream(file(0)));
-    List<byte[]> rest = new ArrayList<>();
-    for (int i = 1; i < source.ltxFiles().size(); i++) {
-      rest.add(file(i));
-    }
+    List<byte[]> rest = applyFirstFileAndReadTheRest();
     List<ReceivedLtx> group = receive(rest);
     events.clear();
     ops.clear();
@@ -116,12 +122,7 @@ class GroupApplyTest {
   @Test
   void smallFilesAreWrittenFromTheDecodedPagesAndABigOneIsReadBackFromItsPendingFile()
       throws Exception {
-    target.apply(new ByteArrayInputStream(file(0)));
-    List<byte[]> small = new ArrayList<>();
-    for (int i = 1; i < source.ltxFiles().size(); i++) {
-      small.add(file(i));
-    }
-    List<ReceivedLtx> group = receive(small);
+    List<ReceivedLtx> group = receive(applyFirstFileAndReadTheRest());
     ops.clear();
     target.apply(group);
     assertThat(ops.opens()).as("no file read back").doesNotContain("APPLY:LTX_READ");
