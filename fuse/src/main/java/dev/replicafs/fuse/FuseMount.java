@@ -41,7 +41,8 @@ public final class FuseMount implements AutoCloseable {
 
   /**
    * A file system that sends the kernel notifications ({@link KernelCache}) stops sending them
-   * before the unmount: libfuse frees the channel during its teardown, before any callback says so.
+   * before this process unmounts: notifications in flight finish, and the cache closes its
+   * descriptor instead of waiting for the destroy callback.
    */
   interface Notifying {
     void beforeUnmount();

@@ -94,8 +94,8 @@ public final class KernelCache {
   private final long idLifetimeNanos;
 
   /**
-   * Read-held around each notification; write-held by {@link #detach}, so the channel outlives
-   * them.
+   * Read-held around each notification; write-held by {@link #attach} and {@link #detach}, so the
+   * descriptor is not closed under a notification.
    */
   private final java.util.concurrent.locks.ReentrantReadWriteLock life =
       new java.util.concurrent.locks.ReentrantReadWriteLock();
@@ -192,8 +192,8 @@ public final class KernelCache {
   }
 
   /**
-   * {@code fuse_lowlevel_notify_inval_inode} for {@code name}: with the kept id, and once more with
-   * a freshly looked-up one if the kernel no longer holds the kept one.
+   * {@code FUSE_NOTIFY_INVAL_INODE} for {@code name}: with the kept id, and once more with a
+   * freshly looked-up one if the kernel no longer holds the kept one.
    */
   private boolean invalidateInode(String name, long offset, long length, String what)
       throws IOException {

@@ -69,7 +69,8 @@ public record BenchOptions(
     positive(lagSeconds, "lag seconds");
     lagRates.forEach(r -> positive(r, "lag rate"));
     Objects.requireNonNull(ltxInterval, "ltxInterval");
-    if (ltxInterval.isNegative() || ltxInterval.compareTo(java.time.Duration.ofSeconds(1)) > 0) {
+    if (ltxInterval.isNegative()
+        || ltxInterval.compareTo(dev.replicafs.cmd.config.DataConfig.MAX_LTX_INTERVAL) > 0) {
       throw new IllegalArgumentException(
           "ltx interval must be between 0s and 1s, like data.ltx-interval: "
               + dev.replicafs.cmd.config.GoDuration.format(ltxInterval));
