@@ -7,16 +7,20 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
+import java.util.function.LongSupplier;
 
 /**
  * The LTX files of one stream received but not yet applied (docs/ARCHITECTURE.md, "Apply (replica):
- * files applied in groups"). {@link ReplicaClient} offers every LTX frame and flushes when no
- * further byte is already waiting on the stream, so frames that queued up while the previous group
- * was applied become one group. A file joins the group when it is an incremental file of the same,
- * existing database and the group holds fewer than {@link #MAX_FILES} files and {@link #MAX_BYTES};
- * otherwise the group is applied first. A snapshot or a new database is a group of its own. After a
- * group is applied each file's position goes to {@code applied} (the acknowledgement channel: every
- * position it hears is durable). Not thread-safe: the replica thread owns it.
+ * files applied in groups"). {@link ReplicaClient} offers every LTX frame and applies the group
+ * once it is {@link #due}: when the group's first file has been received, the batch notes how many
+ * bytes of the stream had arrived by then (the cut), and the group is due once the parser has
+ * consumed that many, so frames that queued up while the previous group was applied become one
+ * group while frames that arrive later wait for the next. A file joins the group when it is an
+ * incremental file of the same, existing database and the group holds fewer than {@link #MAX_FILES}
+ * files and {@link #MAX_BYTES}; otherwise the group is applied first. A snapshot or a new database
+ * is a group of its own. After a group is applied each file's position goes to {@code applied} (the
+ * acknowledgement channel: every position it hears is durable). Not thread-safe: the replica thread
+ * owns it.
  */
 final class ApplyBatch implements AutoCloseable {
   static final int MAX_FILES = 256;
@@ -24,12 +28,19 @@ final class ApplyBatch implements AutoCloseable {
 
   private final LtxFrameApplier applier;
   private final BiConsumer<String, Pos> applied;
+  private final LongSupplier arrived;
   private final List<LtxFrameApplier.Received> files = new ArrayList<>();
   private long bytes;
+  private long cut;
 
-  ApplyBatch(LtxFrameApplier applier, BiConsumer<String, Pos> applied) {
+  /**
+   * @param arrived bytes of the stream arrived so far, in the coordinate of the {@code consumed}
+   *     count given to {@link #due}
+   */
+  ApplyBatch(LtxFrameApplier applier, BiConsumer<String, Pos> applied, LongSupplier arrived) {
     this.applier = applier;
     this.applied = applied;
+    this.arrived = arrived;
   }
 
   boolean isEmpty() {
@@ -59,6 +70,17 @@ final class ApplyBatch implements AutoCloseable {
     LtxFrameApplier.Received r = applier.receive(in, before);
     files.add(r);
     bytes += r.file().size();
+    if (files.size() == 1) {
+      cut = arrived.getAsLong();
+    }
+  }
+
+  /**
+   * Whether the group should be applied now, the stream's parser having consumed {@code consumed}
+   * bytes: it is full, or every byte that had arrived when its first file was received is consumed.
+   */
+  boolean due(long consumed) {
+    return !files.isEmpty() && (isFull() || consumed >= cut);
   }
 
   private boolean joins(LtxFrameApplier.Incoming in) {

@@ -12,8 +12,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * over one buffer at a time and asks the socket for the next only when the replica takes it, so the
  * primary stalls whenever the replica decodes or fsyncs: a snapshot crawled at about 160 MB/s while
  * a reader that discarded it took 350–440 MB/s (docs/BENCHMARKS.md). It also makes {@link
- * #available()} exact (bytes already received), which is how {@link ReplicaClient} tells that more
- * frames are waiting and forms apply groups.
+ * #available()} exact (bytes already received) and counts every byte that arrived ({@link
+ * #arrived()}), which is how {@link ApplyBatch} cuts apply groups.
  *
  * <p>End of stream and read errors of the source are reported to the reader once the bytes before
  * them are consumed. {@link #close()} closes the source (ending the thread) and is idempotent.
@@ -26,6 +26,7 @@ final class ReadAheadInputStream extends InputStream {
   private final Thread pump;
   private int head;
   private int count;
+  private long arrived;
   private boolean eof;
   private IOException failure;
   private boolean closed;
@@ -68,6 +69,7 @@ final class ReadAheadInputStream extends InputStream {
           System.arraycopy(chunk, 0, ring, tail, first);
           System.arraycopy(chunk, first, ring, 0, n - first);
           count += n;
+          arrived += n;
           changed.signalAll();
         } finally {
           lock.unlock();
@@ -127,6 +129,20 @@ final class ReadAheadInputStream extends InputStream {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while reading the stream");
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Bytes received from the source since this stream was opened, read or not: the same coordinate
+   * as a count of the bytes read from this stream (and from a buffer on top of it), so a reader can
+   * tell whether it has reached what had arrived at some earlier moment.
+   */
+  long arrived() {
+    lock.lock();
+    try {
+      return arrived;
     } finally {
       lock.unlock();
     }

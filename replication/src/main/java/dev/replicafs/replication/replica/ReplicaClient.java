@@ -57,6 +57,7 @@ public final class ReplicaClient implements AutoCloseable {
   private volatile boolean ready;
   private volatile String lastError;
   private volatile boolean closed;
+  private volatile ReadAheadInputStream stream;
 
   public ReplicaClient(
       Store store,
@@ -88,6 +89,15 @@ public final class ReplicaClient implements AutoCloseable {
   /** How far this replica is behind the primary (see {@link ReplicaLag}). */
   public Duration lag() {
     return lag.lag();
+  }
+
+  /**
+   * Bytes of the current stream that reached this replica so far, applied or not; 0 between
+   * streams.
+   */
+  public long bytesReceived() {
+    ReadAheadInputStream s = stream;
+    return s == null ? 0 : s.arrived();
   }
 
   /** The message of the last failure that ended a stream, if any (for operators and tests). */
@@ -160,6 +170,8 @@ public final class ReplicaClient implements AutoCloseable {
         return false;
       }
       AckSender ackTo = acks;
+      ahead = new ReadAheadInputStream(in, READ_AHEAD);
+      stream = ahead;
       batch =
           new ApplyBatch(
               applier,
@@ -167,10 +179,10 @@ public final class ReplicaClient implements AutoCloseable {
                 if (ackTo != null) {
                   ackTo.update(db, pos);
                 }
-              });
-      ahead = new ReadAheadInputStream(in, READ_AHEAD);
-      BufferedInputStream buffered = new BufferedInputStream(ahead, 1 << 16);
-      StreamReader reader = new StreamReader(buffered);
+              },
+              ahead::arrived);
+      CountingInputStream parsed = new CountingInputStream(new BufferedInputStream(ahead, 1 << 16));
+      StreamReader reader = new StreamReader(parsed);
       reader.readPreamble();
       while (!closed) {
         StreamFrame f = reader.next();
@@ -201,10 +213,10 @@ public final class ReplicaClient implements AutoCloseable {
             return reachedReady;
           }
         }
-        // Apply what was received once nothing more is already waiting (the read-ahead counts
-        // exactly what arrived): frames that arrived while the previous group was applied form
-        // the next group.
-        if (!batch.isEmpty() && (batch.isFull() || buffered.available() == 0)) {
+        // Apply the group once the parser has reached what had arrived when its first file was
+        // received: frames that queued up while the previous group was applied join it, frames
+        // that arrive later wait for the next group instead of holding this one back.
+        if (batch.due(parsed.consumed())) {
           batch.flush();
         }
       }
@@ -221,6 +233,7 @@ public final class ReplicaClient implements AutoCloseable {
         acks.close();
       }
       watchdog.watch(null);
+      stream = null;
       if (ahead != null) {
         ahead.close();
       }

@@ -13,14 +13,42 @@ import java.util.List;
 /**
  * The real disk, except that while {@link #stall()}ed the fsync of a received LTX file ({@code
  * APPLY:LTX_FSYNC}) blocks until {@link #resume()}: a replica whose disk stalls, so it stops
- * applying and therefore stops acknowledging, while its stream stays connected. Counts the fsyncs
- * per label.
+ * applying and therefore stops acknowledging, while its stream stays connected. {@link
+ * #stallSpool(int)} likewise blocks the creation of the n-th next received file's spool ({@code
+ * APPLY:LTX_OPEN}), a replica stalled in the middle of receiving a group. Counts the fsyncs per
+ * label and records the apply groups: the names of the files whose {@code APPLY:LTX_FSYNC} came
+ * before each {@code APPLY:DB_FSYNC}.
  */
 final class StallableFileOps implements FileOps {
   private final FileOps disk = DiskFileOps.INSTANCE;
   private boolean stalled;
   private int blocked;
   private final java.util.Map<String, Integer> forces = new java.util.HashMap<>();
+  private final List<List<String>> groups = new java.util.ArrayList<>();
+  private List<String> group = new java.util.ArrayList<>();
+  private int spoolCountdown;
+  private boolean spoolBlocked;
+
+  /** The next {@code n}-th spool creation blocks until {@link #resumeSpool()}. */
+  synchronized void stallSpool(int n) {
+    spoolCountdown = n;
+  }
+
+  synchronized void resumeSpool() {
+    spoolCountdown = 0;
+    spoolBlocked = false;
+    notifyAll();
+  }
+
+  /** Whether the replica is blocked creating a spool file right now. */
+  synchronized boolean spoolBlocked() {
+    return spoolBlocked;
+  }
+
+  /** The apply groups so far: the file names of each, in fsync completion order. */
+  synchronized List<List<String>> groups() {
+    return List.copyOf(groups);
+  }
 
   /** How many fsyncs with this label completed. */
   synchronized int forces(String label) {
@@ -61,11 +89,34 @@ final class StallableFileOps implements FileOps {
     disk.force(op, ch);
     synchronized (this) {
       forces.merge(op, 1, Integer::sum);
+      if (op.equals("APPLY:DB_FSYNC")) {
+        groups.add(List.copyOf(group));
+        group = new java.util.ArrayList<>();
+      }
     }
   }
 
   @Override
   public FileChannel open(String op, Path path, OpenOption... options) throws IOException {
+    if (op.equals("APPLY:LTX_FSYNC")) {
+      synchronized (this) {
+        group.add(path.getFileName().toString());
+      }
+    } else if (op.equals("APPLY:LTX_OPEN")) {
+      synchronized (this) {
+        if (spoolCountdown > 0 && --spoolCountdown == 0) {
+          spoolBlocked = true;
+          try {
+            while (spoolBlocked) {
+              wait(1_000);
+            }
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("stalled spool interrupted");
+          }
+        }
+      }
+    }
     return disk.open(op, path, options);
   }
 
