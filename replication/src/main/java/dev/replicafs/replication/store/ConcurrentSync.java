@@ -16,9 +16,11 @@ import java.util.concurrent.TimeUnit;
  * fsyncs several files and a directory at once, from a small pool of threads ({@code
  * replicafs-sync-N}, started on demand, ended after 30 s idle), so the file system commits them
  * together: on ext4 (jbd2) and XFS concurrent fsyncs that wait for the same journal transaction
- * share one commit and one cache flush, where one after the other each pays its own. A group apply
- * on a replica makes its received files durable this way (docs/ARCHITECTURE.md, "Apply"); measured
- * in docs/BENCHMARKS.md. Each call still goes through {@link FileOps} with its label.
+ * share one commit and one cache flush, where one after the other each pays its own (ext4 without a
+ * journal shares nothing: each fsync writes its inode synchronously, so there they only overlap). A
+ * group apply on a replica makes its received files durable this way (docs/ARCHITECTURE.md,
+ * "Apply"); measured in docs/BENCHMARKS.md. Each call still goes through {@link FileOps} with its
+ * label.
  */
 final class ConcurrentSync implements AutoCloseable {
   private final FileOps ops;

@@ -71,7 +71,8 @@ final class LtxApplier {
                 "receive-" + Thread.currentThread().getId() + "-" + System.nanoTime() + ".ltx.tmp");
     SnapshotImage image = null;
     try {
-      try (FileChannel ch = openSpool(db, tmp)) {
+      LtxFiles.Spool spool = db.ltx.openSpool("APPLY", tmp);
+      try (FileChannel ch = spool.channel()) {
         ConcurrentSync.Writeback writeback =
             db.store.concurrentSync().writeback("APPLY:LTX_WRITEBACK", ch);
         LabelledOutputStream file =
@@ -107,6 +108,9 @@ final class LtxApplier {
         }
         tee.transferTo(OutputStream.nullOutputStream());
         tee.flush();
+        if (spool.reused()) {
+          db.ltx.cutReused("APPLY", ch, file.position());
+        }
         writeback.finish();
         return new Verified(tmp, file.position(), dec.header(), trailer, pages, kept, image);
       }
@@ -116,19 +120,6 @@ final class LtxApplier {
         image.discard(db);
       }
       throw e;
-    }
-  }
-
-  /** Creates the spool file; the directory is created on first use only, not on every file. */
-  private static FileChannel openSpool(Db db, Path tmp) throws IOException {
-    java.nio.file.OpenOption[] create = {
-      StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING
-    };
-    try {
-      return db.ops.open("APPLY:LTX_OPEN", tmp, create);
-    } catch (java.nio.file.NoSuchFileException missingDir) {
-      db.ops.createDirectories("APPLY:LTX_MKDIR", db.ltx.dir());
-      return db.ops.open("APPLY:LTX_OPEN", tmp, create);
     }
   }
 

@@ -193,9 +193,8 @@ final class LtxFiles {
       pages.writePages(enc);
       trailer = post == null ? enc.finish() : enc.finish(post);
       out.flush();
-      if (reused && ops.size(prefix + ":LTX_SIZE", ch) > raw.position()) {
-        // written over an older file: cut what is left of it
-        ops.truncate(prefix + ":LTX_TRUNCATE", ch, raw.position());
+      if (reused) {
+        cutReused(prefix, ch, raw.position());
       }
     } catch (IOException | RuntimeException e) {
       try {
@@ -242,6 +241,27 @@ final class LtxFiles {
     }
   }
 
+  /** A temporary file opened for writing; {@code reused} if it is a free file's inode. */
+  record Spool(FileChannel channel, boolean reused) {}
+
+  /**
+   * Opens {@code tmp} (in this directory) for a file about to be written from the start: over a
+   * free file's inode when there is one (then the caller cuts it to its own length with {@link
+   * #cutReused}), else a new file. Used for the files a replica receives, as {@link #write} does
+   * for the files a primary names.
+   */
+  Spool openSpool(String prefix, Path tmp) throws IOException {
+    boolean reused = reuseFree(prefix, tmp);
+    return new Spool(reused ? openReused(prefix, tmp) : openTemporary(prefix, tmp), reused);
+  }
+
+  /** Cuts a file written over a reused inode to the {@code length} bytes written this time. */
+  void cutReused(String prefix, FileChannel ch, long length) throws IOException {
+    if (ops.size(prefix + ":LTX_SIZE", ch) > length) {
+      ops.truncate(prefix + ":LTX_TRUNCATE", ch, length);
+    }
+  }
+
   /**
    * Renames the oldest free file to {@code tmp} if there is one; false if none (or it vanished).
    */
@@ -268,17 +288,15 @@ final class LtxFiles {
   }
 
   /**
-   * Retires an expired file: renamed to a free file whose inode the next new file reuses, or
-   * deleted when {@code reuse} is false (a replica: its files arrive through the stream, it writes
-   * none over free ones), {@link #MAX_FREE} are kept already or it is bigger than {@link
-   * #MAX_FREE_BYTES}. Labels {@code prefix:LTX_FREE}, {@code prefix:DELETE}.
+   * Retires an expired file: renamed to a free file whose inode the next new file reuses (a file a
+   * primary names or a replica receives), or deleted when {@link #MAX_FREE} are kept already or it
+   * is bigger than {@link #MAX_FREE_BYTES}. Labels {@code prefix:LTX_FREE}, {@code prefix:DELETE}.
    */
-  void retire(String prefix, LtxFileName name, long size, boolean reuse) throws IOException {
+  void retire(String prefix, LtxFileName name, long size) throws IOException {
     Path target;
     synchronized (this) {
       loadFree();
-      if (!reuse
-          || free.size() >= MAX_FREE
+      if (free.size() >= MAX_FREE
           || size > MAX_FREE_BYTES
           || freeBytes + size > MAX_FREE_TOTAL_BYTES) {
         target = null;

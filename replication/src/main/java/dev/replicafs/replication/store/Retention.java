@@ -46,7 +46,7 @@ final class Retention {
         continue;
       }
       if (!f.equals(newest) && attrs.lastModifiedTime().toInstant().isBefore(cutoff)) {
-        db.ltx.retire("RETAIN", f, attrs.size(), db.store.isPrimary());
+        db.ltx.retire("RETAIN", f, attrs.size());
         deleted++;
       } else {
         kept.add(f);
@@ -56,7 +56,7 @@ final class Retention {
     long total = sizes.stream().mapToLong(Long::longValue).sum();
     for (int i = 0; maxBytes > 0 && total > maxBytes && i < kept.size(); i++) {
       if (!kept.get(i).equals(newest)) {
-        db.ltx.retire("RETAIN", kept.get(i), sizes.get(i), db.store.isPrimary());
+        db.ltx.retire("RETAIN", kept.get(i), sizes.get(i));
         total -= sizes.get(i);
         deleted++;
       }
