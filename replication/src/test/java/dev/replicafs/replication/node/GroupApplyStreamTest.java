@@ -40,10 +40,7 @@ class GroupApplyStreamTest {
     StallableFileOps disk = new StallableFileOps();
     try (TestNode p = TestNode.open(tmp.resolve("p"), 1);
         TestNode r = TestNode.open(tmp.resolve("r"), 2, CommitGate.NONE, disk)) {
-      p.node.becomePrimary();
-      r.node.becomeReplica(p.info());
-      Await.until("replica ready", () -> r.node.replica().map(c -> c.isReady()).orElse(false));
-      Db db = p.store.create("app.db");
+      Db db = replicating(p, r);
       try (SqliteWorkload w = SqliteWorkload.start(db, tmp.resolve("w"), mode, 3, true)) {
         w.tx("INSERT INTO t(v) VALUES(randomblob(300))");
         Await.until("replica caught up", () -> at(r, db));
@@ -84,10 +81,7 @@ class GroupApplyStreamTest {
     StallableFileOps disk = new StallableFileOps();
     try (TestNode p = TestNode.open(tmp.resolve("p"), 1);
         TestNode r = TestNode.open(tmp.resolve("r"), 2, CommitGate.NONE, disk)) {
-      p.node.becomePrimary();
-      r.node.becomeReplica(p.info());
-      Await.until("replica ready", () -> r.node.replica().map(c -> c.isReady()).orElse(false));
-      Db db = p.store.create("app.db");
+      Db db = replicating(p, r);
       try (SqliteWorkload w = SqliteWorkload.start(db, tmp.resolve("w"), Mode.DELETE, 5, true)) {
         w.tx("INSERT INTO t(v) VALUES(randomblob(300))");
         Await.until("replica caught up", () -> at(r, db));
@@ -156,6 +150,14 @@ class GroupApplyStreamTest {
       }
     }
     return sum;
+  }
+
+  /** Makes {@code p} primary and {@code r} its ready replica; creates app.db on the primary. */
+  private static Db replicating(TestNode p, TestNode r) throws Exception {
+    p.node.becomePrimary();
+    r.node.becomeReplica(p.info());
+    Await.until("replica ready", () -> r.node.replica().map(c -> c.isReady()).orElse(false));
+    return p.store.create("app.db");
   }
 
   private static boolean at(TestNode r, Db primary) {

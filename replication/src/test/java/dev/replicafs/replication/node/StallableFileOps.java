@@ -75,12 +75,7 @@ final class StallableFileOps implements FileOps {
       synchronized (this) {
         blocked++;
         try {
-          while (stalled) {
-            wait(1_000);
-          }
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new java.io.InterruptedIOException("stalled fsync interrupted");
+          waitWhile(() -> stalled, "stalled fsync");
         } finally {
           blocked--;
         }
@@ -96,6 +91,19 @@ final class StallableFileOps implements FileOps {
     }
   }
 
+  /** Waits while {@code stalled} holds. Caller holds this. */
+  private void waitWhile(java.util.function.BooleanSupplier stalled, String what)
+      throws java.io.InterruptedIOException {
+    try {
+      while (stalled.getAsBoolean()) {
+        wait(1_000);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException(what + " interrupted");
+    }
+  }
+
   @Override
   public FileChannel open(String op, Path path, OpenOption... options) throws IOException {
     if (op.equals("APPLY:LTX_FSYNC")) {
@@ -106,14 +114,7 @@ final class StallableFileOps implements FileOps {
       synchronized (this) {
         if (spoolCountdown > 0 && --spoolCountdown == 0) {
           spoolBlocked = true;
-          try {
-            while (spoolBlocked) {
-              wait(1_000);
-            }
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("stalled spool interrupted");
-          }
+          waitWhile(() -> spoolBlocked, "stalled spool");
         }
       }
     }
