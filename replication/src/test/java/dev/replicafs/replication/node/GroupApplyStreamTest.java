@@ -74,7 +74,8 @@ class GroupApplyStreamTest {
    * stalled first in an apply (ten files B queue up behind it), then in the middle of receiving the
    * B group (ten files C arrive meanwhile): B and C must be applied as two groups, B first. Before
    * 2026-12-06 the replica kept reading while any byte was waiting, so C joined B's group and under
-   * a steady stream groups grew to 256 files (docs/ARCHITECTURE.md, "Apply (replica)").
+   * a steady stream a group kept receiving while its first file waited (docs/ARCHITECTURE.md,
+   * "Apply (replica)").
    */
   @Test
   void aGroupEndsAtWhatHadArrivedWhenItBegan() throws Exception {
