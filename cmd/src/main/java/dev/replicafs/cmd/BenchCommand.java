@@ -57,10 +57,11 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(
       names = {"-warmup-tx", "--warmup-tx"},
-      defaultValue = "2000",
+      defaultValue = "10000",
       description =
           "Untimed single-row transactions per target and mode before the timed ones (a fifth in"
-              + " the FULL modes); 0 skips. Default: ${DEFAULT-VALUE}")
+              + " the FULL modes), so that the freshly started node JVMs are measured after their"
+              + " JIT warm-up; 0 skips. Default: ${DEFAULT-VALUE}")
   int warmupTx;
 
   @Option(
