@@ -181,8 +181,8 @@ final class LtxFiles {
     LtxFileName name = LtxFileName.of(header);
     Path tmp = dir.resolve(name + ".tmp");
     LtxTrailer trailer;
-    boolean reused = reuseFree(prefix, tmp);
-    try (FileChannel ch = reused ? openReused(prefix, tmp) : openTemporary(prefix, tmp)) {
+    Spool spool = openSpool(prefix, tmp);
+    try (FileChannel ch = spool.channel()) {
       // Compressed files reach the stream in 64 KiB LZ4 blocks, which bypass a small buffer; the
       // buffer only gathers the header and trailer. Allocating 64 KiB per commit was the second
       // largest allocation of the commit path.
@@ -193,7 +193,7 @@ final class LtxFiles {
       pages.writePages(enc);
       trailer = post == null ? enc.finish() : enc.finish(post);
       out.flush();
-      if (reused) {
+      if (spool.reused()) {
         cutReused(prefix, ch, raw.position());
       }
     } catch (IOException | RuntimeException e) {
@@ -247,8 +247,8 @@ final class LtxFiles {
   /**
    * Opens {@code tmp} (in this directory) for a file about to be written from the start: over a
    * free file's inode when there is one (then the caller cuts it to its own length with {@link
-   * #cutReused}), else a new file. Used for the files a replica receives, as {@link #write} does
-   * for the files a primary names.
+   * #cutReused}), else a new file: for the files a primary names ({@link #write}) and those a
+   * replica receives.
    */
   Spool openSpool(String prefix, Path tmp) throws IOException {
     boolean reused = reuseFree(prefix, tmp);
