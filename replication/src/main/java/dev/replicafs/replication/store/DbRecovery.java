@@ -300,17 +300,12 @@ final class DbRecovery {
    */
   static PositionEvent recordSnapshot(Db db, PositionEvent.Cause cause, String reason)
       throws IOException {
-    return recordSnapshot(db, db.pos().txid() + 1, cause, reason);
-  }
-
-  /** Like {@link #recordSnapshot(Db, PositionEvent.Cause, String)}, at TXID {@code txid}. */
-  static PositionEvent recordSnapshot(Db db, long txid, PositionEvent.Cause cause, String reason)
-      throws IOException {
     db.namer.drain();
     DatabaseHeader h = db.readHeader("RECOVER:DB_READ_HEADER");
     int ps = h == null ? 4096 : h.pageSize();
     long fileSize = db.files.size(FileKind.DATABASE, "RECOVER:DB_SIZE");
     long count = h == null ? 0 : Math.min(h.effectivePageCount(fileSize), fileSize / ps);
+    long txid = db.pos().txid() + 1;
     LtxHeader header =
         new LtxHeader(
             db.store.ltxFlags(),

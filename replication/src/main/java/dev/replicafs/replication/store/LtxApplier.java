@@ -85,10 +85,6 @@ final class LtxApplier {
         try {
           dec = LtxDecoder.open(new BufferedInputStream(tee, 1 << 13));
           if (SnapshotImage.wanted(db, dec.header())) {
-            // The spool of a snapshot stays in the page cache while the image is written back:
-            // the disk writes the database the replica will serve first; the apply's finish makes
-            // the spool durable after (docs/ARCHITECTURE.md, "Applying a snapshot").
-            file.writeback(null);
             image = SnapshotImage.receive(db, dec);
             trailer = dec.trailer();
           } else {

@@ -90,7 +90,8 @@ final class LtxGroupApplier {
       if (rest.size() > 1) {
         throw new IllegalArgumentException("a snapshot is applied alone: db=" + db.name);
       }
-      return SnapshotApplier.apply(db, rest.get(0));
+      out.add(SnapshotApplier.apply(db, rest.get(0)));
+      return new Applied(out, Finish.NONE, null);
     }
     List<Verified> ok = new ArrayList<>();
     LtxApplyException refused = null;
@@ -116,7 +117,7 @@ final class LtxGroupApplier {
     if (ok.isEmpty()) {
       throw refused;
     }
-    List<Path> pending = makeDurable(db, ok, true);
+    List<Path> pending = makeDurable(db, ok);
     LtxHeader last = ok.get(ok.size() - 1).header();
     FileChannel dbFile;
     try {
@@ -159,12 +160,10 @@ final class LtxGroupApplier {
    * Renames each spool file to its pending name, then fsyncs them and the directory together
    * ({@link ConcurrentSync}: one journal commit for the group on ext4/XFS). A pending name may be
    * durable before its content only while the database is untouched; recovery deletes a pending
-   * file that does not decode. With {@code content} false only the directory is fsynced: a snapshot
-   * renamed over the database, whose pending file recovery can do without (docs/ARCHITECTURE.md,
-   * "Applying a snapshot"). On failure the pending names are removed again (the database is
+   * file that does not decode. On failure the pending names are removed again (the database is
    * unchanged).
    */
-  static List<Path> makeDurable(Db db, List<Verified> files, boolean content) throws IOException {
+  static List<Path> makeDurable(Db db, List<Verified> files) throws IOException {
     List<Path> pending = new ArrayList<>();
     try {
       for (Verified v : files) {
@@ -174,11 +173,7 @@ final class LtxGroupApplier {
       }
       db.store
           .concurrentSync()
-          .syncAll(
-              "APPLY:LTX_FSYNC",
-              content ? pending : List.of(),
-              "APPLY:LTX_FSYNC_DIR",
-              db.ltx.dir());
+          .syncAll("APPLY:LTX_FSYNC", pending, "APPLY:LTX_FSYNC_DIR", db.ltx.dir());
       return pending;
     } catch (IOException | RuntimeException e) {
       for (Path p : pending) {

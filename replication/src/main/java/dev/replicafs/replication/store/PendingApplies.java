@@ -53,9 +53,7 @@ final class PendingApplies {
    * already has the last one's post-apply checksum (the group's database fsync happened) they are
    * named without replaying, so a pending snapshot is not decoded. A pending file at or below the
    * last named TXID whose final name is missing lost its rename while a later one survived: it is
-   * named. A pending snapshot is decoded in full first: torn, it is deleted, and if the database is
-   * not at the last named file's state (its rename reached the disk) the database is recorded as a
-   * snapshot at the pending file's TXID. Everything else pending is deleted.
+   * named. Everything else pending is deleted.
    */
   static boolean finish(Db db, LastFile last) throws IOException {
     List<LtxFileName> pending = db.ltx.pending();
@@ -64,13 +62,8 @@ final class PendingApplies {
     }
     List<LastFile> chain = new java.util.ArrayList<>();
     boolean named = false;
-    boolean recorded = false;
     for (LtxFileName name : pending) {
       java.nio.file.Path path = db.ltx.pendingPath(name);
-      if (recorded) {
-        db.ops.deleteIfExists("RECOVER:LTX_DELETE_PENDING", path);
-        continue;
-      }
       if (last != null
           && Long.compareUnsigned(name.maxTxid(), last.header().maxTxid()) <= 0
           && name.minTxid() != 1) {
@@ -84,26 +77,7 @@ final class PendingApplies {
         }
         continue;
       }
-      LastFile p;
-      if (name.minTxid() == 1 && chain.isEmpty()) {
-        // A snapshot renamed over the database is pending before its content is durable
-        // (docs/ARCHITECTURE.md, "Applying a snapshot"): decode it in full before trusting it.
-        p = DbRecovery.read(db, name, path);
-        if (p == null) {
-          db.ops.deleteIfExists("RECOVER:LTX_DELETE_PENDING", path);
-          if (!isAt(db, last)) {
-            DbRecovery.recordSnapshot(
-                db,
-                name.maxTxid(),
-                PositionEvent.Cause.RECOVERY,
-                "the database was renamed into place; its pending snapshot file is torn");
-            recorded = true;
-          }
-          continue;
-        }
-      } else {
-        p = DbRecovery.readEnds(db, name, path);
-      }
+      LastFile p = DbRecovery.readEnds(db, name, path);
       LastFile prev = chain.isEmpty() ? last : chain.get(chain.size() - 1);
       boolean continues =
           p != null
@@ -122,7 +96,7 @@ final class PendingApplies {
       db.ops.syncDirectory("RECOVER:LTX_FSYNC_DIR", db.ltx.dir());
     }
     if (chain.isEmpty()) {
-      return recorded;
+      return false;
     }
     LastFile end = chain.get(chain.size() - 1);
     boolean done =
@@ -157,15 +131,6 @@ final class PendingApplies {
         end.header().timestamp());
     log.info("finished an interrupted apply: db={} files={}", db.name, chain.size());
     return true;
-  }
-
-  /** Whether the database holds exactly the state {@code last} ends at (empty if none). */
-  private static boolean isAt(Db db, LastFile last) {
-    if (last == null) {
-      return db.checksums.count() == 0;
-    }
-    return db.checksums.value() == last.trailer().postApplyChecksum()
-        && db.checksums.count() == last.header().commit();
   }
 
   /**

@@ -13,38 +13,35 @@ import java.util.List;
 /**
  * Applies a received snapshot (docs/ARCHITECTURE.md, "Applying a snapshot"). When it was received
  * into a {@link SnapshotImage} and no snapshot of this database is being streamed from this node,
- * the image is renamed over the database and served before the LTX copy is durable:
+ * the image is renamed over the database:
  *
  * <pre>
- *   fsync image                                                APPLY:SNAPSHOT_FSYNC
- *   spool → .pending, fsync ltx/ (name durable, not content)   APPLY:LTX_PENDING_RENAME, LTX_FSYNC_DIR
+ *   fsync image, fsync spool, spool → .pending, fsync ltx/     APPLY:SNAPSHOT_FSYNC, LTX_FSYNC,
+ *                                                              LTX_PENDING_RENAME, LTX_FSYNC_DIR
  *   WAL truncated to 0 (its frames belong to the old file)    APPLY:WAL_TRUNCATE, WAL_FSYNC
  *   image → database, fsync the database directory            APPLY:SNAPSHOT_RENAME, DB_FSYNC_DIR
- *   position published
- *   -- the caller releases the locks; the finish: --
- *   fsync .pending, → final name, every other LTX file deleted APPLY:LTX_FSYNC, LTX_RENAME, LTX_DELETE
+ *   .pending → final name, every other LTX file deleted       APPLY:LTX_RENAME, LTX_DELETE
  * </pre>
  *
- * Otherwise the pending file is made durable first and its pages are written into the database in
- * place (the path every file took before), so an open {@link SnapshotCapture} sees each overwrite.
- * Caller holds the write guard and {@link Db#mu}.
+ * Otherwise its pages are written into the database in place (the path every file took before), so
+ * an open {@link SnapshotCapture} sees each overwrite. Caller holds the write guard and {@link
+ * Db#mu}.
  */
 final class SnapshotApplier {
   private SnapshotApplier() {}
 
-  static LtxGroupApplier.Applied apply(Db db, Verified v) throws IOException {
+  static Pos apply(Db db, Verified v) throws IOException {
     LtxHeader h = v.header();
     PageChecksums sums = LtxApplier.check(db, v, db.pos(), db.checksums);
     SnapshotImage image = v.image();
-    boolean rename = image != null && db.captures.isEmpty();
-    if (rename) {
+    if (image != null && db.captures.isEmpty()) {
       image.force(db);
     }
-    Path pending = LtxGroupApplier.makeDurable(db, List.of(v), !rename).get(0);
+    Path pending = LtxGroupApplier.makeDurable(db, List.of(v)).get(0);
     LtxFileName name = LtxFileName.of(h);
     long oldSize = db.files.size(FileKind.DATABASE, "APPLY:DB_SIZE");
     try {
-      if (rename) {
+      if (image != null && db.captures.isEmpty()) {
         replaceDatabase(db, image);
         db.store
             .invalidator()
@@ -53,8 +50,9 @@ final class SnapshotApplier {
       } else {
         DbRecovery.checkpointWal(db, "APPLY");
         LtxApplier.writePages(db, pending, "APPLY", true);
-        name(db, pending, name);
       }
+      db.ltx.installLazily("APPLY", pending, name);
+      db.ltx.deleteAllExcept("APPLY:LTX_DELETE", name);
     } catch (IOException | RuntimeException e) {
       db.store.fatal(db.name, "apply failed after it began to change the database", e);
       throw e;
@@ -67,35 +65,7 @@ final class SnapshotApplier {
       db.checksums = sums;
     }
     LtxGroupApplier.afterWrite(db, h);
-    Pos pos = db.publish(h, v.trailer().postApplyChecksum(), PositionEvent.Cause.APPLY).pos();
-    LtxGroupApplier.Finish finish = LtxGroupApplier.Finish.NONE;
-    if (rename) {
-      finish =
-          () -> {
-            try {
-              try (FileChannel ch =
-                  db.ops.open("APPLY:LTX_OPEN", pending, StandardOpenOption.WRITE)) {
-                db.ops.force("APPLY:LTX_FSYNC", ch);
-              }
-              db.mu.lock();
-              try {
-                name(db, pending, name);
-              } finally {
-                db.mu.unlock();
-              }
-            } catch (IOException | RuntimeException e) {
-              db.store.fatal(db.name, "apply failed after it changed the database", e);
-              throw e;
-            }
-          };
-    }
-    return new LtxGroupApplier.Applied(List.of(pos), finish, null);
-  }
-
-  /** Gives the durable pending snapshot its name and deletes the history it replaced. */
-  private static void name(Db db, Path pending, LtxFileName name) throws IOException {
-    db.ltx.installLazily("APPLY", pending, name);
-    db.ltx.deleteAllExcept("APPLY:LTX_DELETE", name);
+    return db.publish(h, v.trailer().postApplyChecksum(), PositionEvent.Cause.APPLY).pos();
   }
 
   /** Renames the fsynced image over the database and swaps the open channel. */

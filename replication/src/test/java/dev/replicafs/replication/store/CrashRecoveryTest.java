@@ -242,88 +242,6 @@ class CrashRecoveryTest {
    */
   @org.junit.jupiter.api.Test
   void snapshotApplyRecoversToAConsistentPositionAfterAFaultAtEveryStep() throws Exception {
-    SnapshotCase c = snapshotCase();
-    FaultyFileOps recorder = new FaultyFileOps();
-    copyTree(c.base(), tmp.resolve("clean"));
-    try (Store r = openFaulty(tmp.resolve("clean"), false, recorder)) {
-      ReceivedLtx received =
-          r.db("app.db").orElseThrow().receive(new java.io.ByteArrayInputStream(c.snapshot()));
-      recorder.clear();
-      assertThat(r.db("app.db").orElseThrow().apply(List.of(received))).containsExactly(c.after());
-    }
-    List<String> steps = recorder.mutations();
-    assertThat(steps).contains("APPLY:SNAPSHOT_RENAME");
-    assertThat(steps.indexOf("APPLY:LTX_FSYNC"))
-        .as("the snapshot's ltx file is fsynced after the database was renamed into place")
-        .isGreaterThan(steps.indexOf("APPLY:SNAPSHOT_RENAME"));
-    for (int i = 0; i < steps.size(); i++) {
-      for (Action action : Action.values()) {
-        Path dir = tmp.resolve("snapshot-trial-" + i + "-" + action);
-        int step = i;
-        crashDuringSnapshotApply(c, dir, ops -> ops.arm(step, action));
-        checkRecovered(dir, Set.of(c.before(), c.after()), steps.get(i) + " " + action);
-      }
-    }
-  }
-
-  /**
-   * The pending name of a snapshot renamed over the database is durable before its content: a power
-   * loss can leave it torn. Crashed before the database's rename, the replica recovers to the old
-   * position; after it, to the snapshot's position (the primary's), with a snapshot file recorded
-   * from the database.
-   */
-  @ParameterizedTest
-  @EnumSource(Tear.class)
-  void aTornPendingSnapshotRecoversToTheOldPositionOrTheSnapshots(Tear tear) throws Exception {
-    SnapshotCase c = snapshotCase();
-    Path early = tmp.resolve("torn-before-rename");
-    crashDuringSnapshotApply(c, early, ops -> ops.armLabel("APPLY:LTX_FSYNC_DIR", Action.STOP));
-    tearPending(early, tear);
-    checkRecovered(early, Set.of(c.before()), "torn before the database rename");
-    Path late = tmp.resolve("torn-after-rename");
-    crashDuringSnapshotApply(c, late, ops -> ops.armLabel("APPLY:DB_FSYNC_DIR", Action.STOP));
-    tearPending(late, tear);
-    checkRecovered(late, Set.of(c.after()), "torn after the database rename");
-    try (Store s = StoreTesting.open(late, false)) {
-      Db db = s.db("app.db").orElseThrow();
-      assertThat(db.pos()).isEqualTo(c.after());
-      assertThat(db.ltxFiles())
-          .as("one snapshot file recorded at the primary's TXID")
-          .containsExactly(new LtxFileName(1, c.after().txid()));
-    }
-  }
-
-  /** How a power loss left the pending file. */
-  enum Tear {
-    /** Its length survived, part of its content did not (zeros). */
-    ZEROED_MIDDLE,
-    /** Only its first half reached the disk. */
-    TRUNCATED,
-    /** Nothing of it reached the disk. */
-    EMPTY
-  }
-
-  private static void tearPending(Path dir, Tear tear) throws Exception {
-    List<Path> pending;
-    try (var files = Files.walk(dir)) {
-      pending = files.filter(p -> p.toString().endsWith(".ltx.pending")).toList();
-    }
-    assertThat(pending).as("pending snapshot file in %s", dir).hasSize(1);
-    Path p = pending.get(0);
-    long size = Files.size(p);
-    try (var ch = java.nio.channels.FileChannel.open(p, java.nio.file.StandardOpenOption.WRITE)) {
-      switch (tear) {
-        case ZEROED_MIDDLE -> ch.write(java.nio.ByteBuffer.allocate(4096), size / 2);
-        case TRUNCATED -> ch.truncate(size / 2);
-        case EMPTY -> ch.truncate(0);
-      }
-    }
-  }
-
-  /** A replica at {@code before} and a snapshot of the primary at {@code after}. */
-  private record SnapshotCase(Path base, Pos before, Pos after, byte[] snapshot) {}
-
-  private SnapshotCase snapshotCase() throws Exception {
     Path primaryDir = tmp.resolve("primary");
     Path base = tmp.resolve("replica-base");
     try (SqliteMirror sqlite =
@@ -345,26 +263,37 @@ class CrashRecoveryTest {
       }
       java.io.ByteArrayOutputStream snap = new java.io.ByteArrayOutputStream();
       db.writeSnapshot(snap);
-      return new SnapshotCase(base, before, db.pos(), snap.toByteArray());
-    }
-  }
-
-  /** Copies the replica to {@code dir}, receives the snapshot, arms the fault and applies it. */
-  private static void crashDuringSnapshotApply(
-      SnapshotCase c, Path dir, java.util.function.Consumer<FaultyFileOps> armer) throws Exception {
-    copyTree(c.base(), dir);
-    FaultyFileOps ops = new FaultyFileOps();
-    Store r = openFaulty(dir, false, ops);
-    Db target = r.db("app.db").orElseThrow();
-    ReceivedLtx received = target.receive(new java.io.ByteArrayInputStream(c.snapshot()));
-    armer.accept(ops);
-    try {
-      target.apply(List.of(received));
-    } catch (Exception | FaultyFileOps.Crash expected) {
-      // The stream saw the failure, or the process died here.
-    }
-    if (!ops.crashed()) {
-      r.close();
+      byte[] snapshot = snap.toByteArray();
+      FaultyFileOps recorder = new FaultyFileOps();
+      copyTree(base, tmp.resolve("clean"));
+      try (Store r = openFaulty(tmp.resolve("clean"), false, recorder)) {
+        ReceivedLtx received =
+            r.db("app.db").orElseThrow().receive(new java.io.ByteArrayInputStream(snapshot));
+        recorder.clear();
+        assertThat(r.db("app.db").orElseThrow().apply(List.of(received))).containsExactly(db.pos());
+      }
+      List<String> steps = recorder.mutations();
+      assertThat(steps).contains("APPLY:SNAPSHOT_RENAME");
+      for (int i = 0; i < steps.size(); i++) {
+        for (Action action : Action.values()) {
+          Path dir = tmp.resolve("snapshot-trial-" + i + "-" + action);
+          copyTree(base, dir);
+          FaultyFileOps ops = new FaultyFileOps();
+          Store r = openFaulty(dir, false, ops);
+          Db target = r.db("app.db").orElseThrow();
+          ReceivedLtx received = target.receive(new java.io.ByteArrayInputStream(snapshot));
+          ops.arm(i, action);
+          try {
+            target.apply(List.of(received));
+          } catch (Exception | FaultyFileOps.Crash expected) {
+            // The stream saw the failure, or the process died here.
+          }
+          if (!ops.crashed()) {
+            r.close();
+          }
+          checkRecovered(dir, Set.of(before, db.pos()), steps.get(i) + " " + action);
+        }
+      }
     }
   }
 
