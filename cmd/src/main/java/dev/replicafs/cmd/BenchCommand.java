@@ -71,6 +71,15 @@ final class BenchCommand implements Callable<Integer> {
   int txNormal;
 
   @Option(
+      names = {"-rounds", "--rounds"},
+      defaultValue = "5",
+      description =
+          "Rounds the single-row transactions of each mode are split into; each round runs a share"
+              + " on every target in turn (raw, baseline, ReplicaFS; the order rotated each round),"
+              + " so the ratios compare the same minutes of the machine. Default: ${DEFAULT-VALUE}")
+  int rounds;
+
+  @Option(
       names = {"-tx-full", "--tx-full"},
       defaultValue = "1000",
       description =
@@ -166,6 +175,7 @@ final class BenchCommand implements Callable<Integer> {
               warmupTx,
               txNormal,
               txFull,
+              rounds,
               batches,
               batchRows,
               readRows,

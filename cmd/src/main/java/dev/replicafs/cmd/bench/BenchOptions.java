@@ -17,6 +17,8 @@ import java.util.Optional;
  *     first seconds; 0 skips the warm-up
  * @param normalTx single-row transactions in WAL+NORMAL
  * @param fullTx single-row transactions in WAL+FULL and DELETE+FULL
+ * @param rounds rounds the single-row transactions of each mode are split into, alternating the
+ *     targets ({@link SingleRowRounds}); at most the transaction count is used
  * @param batches transactions of {@code batchRows} inserts
  * @param batchRows rows per batched transaction
  * @param readRows rows (1,000-byte blobs) of the read database
@@ -36,6 +38,7 @@ public record BenchOptions(
     int warmupTx,
     int normalTx,
     int fullTx,
+    int rounds,
     int batches,
     int batchRows,
     long readRows,
@@ -62,6 +65,7 @@ public record BenchOptions(
     }
     positive(normalTx, "normal transactions");
     positive(fullTx, "full transactions");
+    positive(rounds, "rounds");
     positive(batches, "batches");
     positive(batchRows, "batch rows");
     positive(readRows, "read rows");

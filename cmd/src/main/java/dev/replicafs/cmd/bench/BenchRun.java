@@ -10,15 +10,15 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
  * One benchmark run: every workload on the raw disk, on the optional baseline mount and on a
  * ReplicaFS primary with N replicas streaming (child JVMs; with none, the mount alone: no replica
- * reads and no lag), then the snapshot bootstrap and store open on a second, fresh cluster so the
- * first cluster's replicas do not compete for the snapshot. Produces the report as a tree of maps
- * (written as JSON by {@link Report}).
+ * reads and no lag), all while the cluster is up, the single-row workloads in rounds that alternate
+ * the targets ({@link SingleRowRounds}); then the snapshot bootstrap and store open on a second,
+ * fresh cluster so the first cluster's replicas do not compete for the snapshot. Produces the
+ * report as a tree of maps (written as JSON by {@link Report}).
  */
 public final class BenchRun {
   static final List<Mode> MODES =
@@ -42,18 +42,20 @@ public final class BenchRun {
     try {
       Map<String, Object> targets = new LinkedHashMap<>();
       report.put("targets", targets);
-      targets.put("raw", plain(Files.createDirectories(dir.resolve("raw")), "raw"));
+      Path raw = Files.createDirectories(dir.resolve("raw"));
+      Path b = null;
       if (o.baseline().isPresent()) {
-        Path b =
+        b =
             Files.createDirectories(
                 o.baseline().get().resolve("replicafs-bench-" + dir.getFileName()));
-        try {
-          targets.put("baseline", plain(b, "baseline"));
-        } finally {
+      }
+      try {
+        cluster(dir.resolve("cluster"), raw, b, targets);
+      } finally {
+        if (b != null) {
           delete(b);
         }
       }
-      cluster(dir.resolve("cluster"), targets);
       if (o.snapshotMiB() > 0) {
         snapshotPhase(dir.resolve("snapshot"));
       }
@@ -75,6 +77,7 @@ public final class BenchRun {
     m.put("ltx-interval", dev.replicafs.cmd.config.GoDuration.format(o.ltxInterval()));
     m.put("tx-normal", o.normalTx());
     m.put("tx-full", o.fullTx());
+    m.put("rounds", o.rounds());
     m.put("batches", o.batches());
     m.put("batch-rows", o.batchRows());
     m.put("read-rows", o.readRows());
@@ -86,41 +89,16 @@ public final class BenchRun {
     return m;
   }
 
-  private Map<String, Object> plain(Path dir, String label) throws Exception {
+  /** The batched and read workloads of a plain directory, after its single-row figures. */
+  private Map<String, Object> plain(Path dir, String label, Map<String, ?> singleRow)
+      throws Exception {
     Map<String, Object> t = new LinkedHashMap<>();
-    t.put("single-row", singleRows(dir, label, null, null));
+    t.put("single-row", singleRow);
     t.put("batched", batched(dir, label));
     Path db = dir.resolve("read.db");
     SqlWorkloads.fill(db, o.readRows());
     t.put("reads", reads(db, label));
     return t;
-  }
-
-  private Map<String, Object> singleRows(
-      Path dir, String label, NodeHandle primary, Map<String, Object> requests) throws Exception {
-    Map<String, Object> out = new LinkedHashMap<>();
-    for (Mode m : MODES) {
-      int n = m.sync().equals("NORMAL") ? o.normalTx() : o.fullTx();
-      String suffix = m.journal().toLowerCase() + "-" + m.sync().toLowerCase() + ".db";
-      int warm = m.sync().equals("NORMAL") ? o.warmupTx() : o.warmupTx() / 5;
-      if (warm > 0) {
-        SqlWorkloads.singleRow(dir.resolve("warmup-" + suffix), m, warm);
-      }
-      Path db = dir.resolve("tx-" + suffix);
-      if (primary != null) {
-        primary.requests();
-      }
-      SqlWorkloads.TxResult r = SqlWorkloads.singleRow(db, m, n);
-      if (primary != null) {
-        requests.put(m.toString(), perTx(primary.requests(), n));
-      }
-      out.put(m.toString(), r);
-      log.printf(
-          "%-10s %-12s %9.0f tx/s  p50 %.3f ms  p99 %.3f ms%n",
-          label, m, r.perSecond(), r.p50Ms(), r.p99Ms());
-      log.flush();
-    }
-    return out;
   }
 
   private SqlWorkloads.TxResult batched(Path dir, String label) throws Exception {
@@ -140,7 +118,12 @@ public final class BenchRun {
     return r;
   }
 
-  private void cluster(Path dir, Map<String, Object> targets) throws Exception {
+  /**
+   * Starts the cluster, runs the single-row rounds on the raw disk, the baseline ({@code baseline},
+   * may be null) and the primary's mount, then every other workload.
+   */
+  private void cluster(Path dir, Path raw, Path baseline, Map<String, Object> targets)
+      throws Exception {
     List<NodeHandle> replicas = new ArrayList<>();
     try (NodeHandle primary =
         NodeHandle.start(dir.resolve("p-data"), dir.resolve("p-mnt"), 1, o.nodeSettings())) {
@@ -156,10 +139,21 @@ public final class BenchRun {
           replicas.add(r);
           r.command("follow " + primary.url);
         }
+        Map<String, Path> dirs = new LinkedHashMap<>();
+        dirs.put("raw", raw);
+        if (baseline != null) {
+          dirs.put("baseline", baseline);
+        }
+        dirs.put(SingleRowRounds.REPLICAFS, primary.mount);
+        SingleRowRounds.Results single = new SingleRowRounds(o, log).run(dirs, primary, replicas);
+        report.put("single-row-rounds", single.roundRates());
+        targets.put("raw", plain(raw, "raw", single.byTarget().get("raw")));
+        if (baseline != null) {
+          targets.put("baseline", plain(baseline, "baseline", single.byTarget().get("baseline")));
+        }
         Map<String, Object> t = new LinkedHashMap<>();
-        Map<String, Object> requests = new LinkedHashMap<>();
-        t.put("single-row", singleRows(primary.mount, "replicafs", primary, requests));
-        t.put("fuse-requests-per-tx", requests);
+        t.put("single-row", single.byTarget().get(SingleRowRounds.REPLICAFS));
+        t.put("fuse-requests-per-tx", single.requestsPerTx());
         t.put("batched", batched(primary.mount, "replicafs"));
         Path db = primary.mount.resolve("read.db");
         SqlWorkloads.fill(db, o.readRows());
@@ -220,17 +214,6 @@ public final class BenchRun {
   private static Map<String, Long> memory(NodeHandle node) throws IOException {
     long[] m = node.memory();
     return Map.of("rss-bytes", m[0], "heap-bytes", m[1]);
-  }
-
-  private static Map<String, Double> perTx(Map<String, Long> counts, int n) {
-    Map<String, Double> m = new TreeMap<>();
-    double total = 0;
-    for (Map.Entry<String, Long> e : counts.entrySet()) {
-      m.put(e.getKey(), e.getValue() / (double) n);
-      total += e.getValue() / (double) n;
-    }
-    m.put("total", total);
-    return m;
   }
 
   static void delete(Path dir) throws IOException {

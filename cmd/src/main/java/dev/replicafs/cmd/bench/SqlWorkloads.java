@@ -45,29 +45,89 @@ final class SqlWorkloads {
     return DriverManager.getConnection("jdbc:sqlite:" + db);
   }
 
-  /** {@code n} single-row INSERT transactions in {@code mode}. */
+  /**
+   * Latencies and time of single-row transactions run in several shares ({@link SingleRowRounds}):
+   * the rate is all transactions over the summed time of the shares.
+   */
+  static final class TxSamples {
+    private long[] lat = new long[256];
+    private int n;
+    private double secs;
+
+    void add(long[] share, double shareSecs) {
+      if (n + share.length > lat.length) {
+        lat = Arrays.copyOf(lat, Math.max(lat.length * 2, n + share.length));
+      }
+      System.arraycopy(share, 0, lat, n, share.length);
+      n += share.length;
+      secs += shareSecs;
+    }
+
+    TxResult result() {
+      return summarize(Arrays.copyOf(lat, n), secs);
+    }
+  }
+
+  /** {@code n} single-row INSERT transactions in {@code mode} on a connection of their own. */
   static TxResult singleRow(Path db, Mode mode, int n) throws SQLException {
-    try (Connection c = open(db);
-        Statement s = c.createStatement()) {
-      s.execute("PRAGMA journal_mode=" + mode.journal());
-      s.execute("PRAGMA synchronous=" + mode.sync());
-      s.execute("CREATE TABLE IF NOT EXISTS t(id INTEGER PRIMARY KEY, v TEXT)");
+    try (SingleRowSession s = new SingleRowSession(db, mode)) {
+      return s.run(n, null);
+    }
+  }
+
+  /**
+   * One connection running single-row INSERT transactions in a mode, share after share ({@link
+   * SingleRowRounds}): the connection stays open between shares, so the shares are one workload
+   * (one WAL, one page cache) cut into parts, as if they had run back to back.
+   */
+  static final class SingleRowSession implements AutoCloseable {
+    private final Path db;
+    private final Connection c;
+    private final Statement s;
+    private final PreparedStatement ins;
+
+    SingleRowSession(Path db, Mode mode) throws SQLException {
+      this.db = db;
+      this.c = open(db);
+      try {
+        this.s = c.createStatement();
+        s.execute("PRAGMA journal_mode=" + mode.journal());
+        s.execute("PRAGMA synchronous=" + mode.sync());
+        s.execute("CREATE TABLE IF NOT EXISTS t(id INTEGER PRIMARY KEY, v TEXT)");
+        this.ins = c.prepareStatement("INSERT INTO t(v) VALUES (?)");
+        ins.setString(1, PAYLOAD);
+      } catch (SQLException | RuntimeException e) {
+        c.close();
+        throw e;
+      }
+    }
+
+    /**
+     * Runs {@code n} transactions and checks they all wrote their row; their latencies and time are
+     * also added to {@code into} unless it is null.
+     */
+    TxResult run(int n, TxSamples into) throws SQLException {
       long before = count(s, "t");
       long[] lat = new long[n];
-      try (PreparedStatement ins = c.prepareStatement("INSERT INTO t(v) VALUES (?)")) {
-        ins.setString(1, PAYLOAD);
-        long t0 = System.nanoTime();
-        for (int i = 0; i < n; i++) {
-          long s0 = System.nanoTime();
-          s.execute("BEGIN IMMEDIATE");
-          ins.executeUpdate();
-          s.execute("COMMIT");
-          lat[i] = System.nanoTime() - s0;
-        }
-        double secs = (System.nanoTime() - t0) / 1e9;
-        expect(count(s, "t") - before, n, "rows written to " + db);
-        return summarize(lat, secs);
+      long t0 = System.nanoTime();
+      for (int i = 0; i < n; i++) {
+        long s0 = System.nanoTime();
+        s.execute("BEGIN IMMEDIATE");
+        ins.executeUpdate();
+        s.execute("COMMIT");
+        lat[i] = System.nanoTime() - s0;
       }
+      double secs = (System.nanoTime() - t0) / 1e9;
+      expect(count(s, "t") - before, n, "rows written to " + db);
+      if (into != null) {
+        into.add(lat, secs);
+      }
+      return summarize(lat, secs);
+    }
+
+    @Override
+    public void close() throws SQLException {
+      c.close();
     }
   }
 

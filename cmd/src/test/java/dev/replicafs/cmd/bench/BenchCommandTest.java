@@ -44,6 +44,8 @@ class BenchCommandTest {
             "40",
             "-tx-full",
             "10",
+            "-rounds",
+            "2",
             "-batches",
             "3",
             "-batch-rows",
@@ -105,6 +107,16 @@ class BenchCommandTest {
       assertThat(r.path("memory").path(node).path("heap-bytes").asLong()).isPositive();
     }
     assertThat(r.path("table").size()).isEqualTo(3 * 3 + 5);
+    // The single-row transactions ran in 2 rounds alternating the 3 targets: every target has a
+    // rate for each round of each mode, and its figures count all the transactions of its rounds.
+    assertThat(r.path("options").path("rounds").asInt()).isEqualTo(2);
+    for (String mode : new String[] {"WAL+NORMAL", "WAL+FULL", "DELETE+FULL"}) {
+      for (String target : new String[] {"raw", "baseline", "replicafs"}) {
+        JsonNode rates = r.path("single-row-rounds").path(mode).path(target);
+        assertThat(rates.size()).as("%s %s", mode, target).isEqualTo(2);
+        rates.forEach(x -> assertThat(x.asDouble()).isPositive());
+      }
+    }
     // the warm-up ran untimed: the timed runs above counted only their own transactions
     assertThat(r.path("options").path("warmup-tx").asInt()).isEqualTo(25);
     assertThat(r.path("machine").path("cores").asInt()).isPositive();
@@ -179,6 +191,12 @@ class BenchCommandTest {
         .isEqualTo(20);
     assertThat(primary.path("single-row").path("DELETE+FULL").path("transactions").asInt())
         .isEqualTo(5);
+    // the default 5 rounds (one transaction each in DELETE+FULL), without a baseline: raw and
+    // ReplicaFS alternate
+    assertThat(r.path("single-row-rounds").path("DELETE+FULL").path("replicafs").size())
+        .isEqualTo(5);
+    assertThat(r.path("single-row-rounds").path("DELETE+FULL").path("raw").size()).isEqualTo(5);
+    assertThat(r.path("single-row-rounds").path("DELETE+FULL").has("baseline")).isFalse();
     assertThat(primary.path("reads").path("reads").asInt()).isEqualTo(100);
     // nothing was measured on a replica: no replica column, no lag, only the primary's memory
     assertThat(r.path("targets").has("replicafs-replica")).isFalse();
