@@ -154,6 +154,7 @@ public final class BenchRun {
         Map<String, Object> t = new LinkedHashMap<>();
         t.put("single-row", single.byTarget().get(SingleRowRounds.REPLICAFS));
         t.put("fuse-requests-per-tx", single.requestsPerTx());
+        t.put("cpu-us-per-tx", single.cpuMicrosPerTx());
         t.put("batched", batched(primary.mount, "replicafs"));
         Path db = primary.mount.resolve("read.db");
         SqlWorkloads.fill(db, o.readRows());

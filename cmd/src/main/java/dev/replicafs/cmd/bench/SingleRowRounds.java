@@ -27,6 +27,10 @@ import java.util.TreeMap;
 final class SingleRowRounds {
   static final String REPLICAFS = "replicafs";
 
+  /** SQLite (sqlite-jdbc, in process) runs on the calling thread: its CPU time is the client's. */
+  private static final java.lang.management.ThreadMXBean THREADS =
+      java.lang.management.ManagementFactory.getThreadMXBean();
+
   private final BenchOptions o;
   private final PrintWriter log;
 
@@ -37,12 +41,16 @@ final class SingleRowRounds {
 
   /**
    * The results of one run: per target, per mode, the figures; the primary's FUSE requests per
-   * transaction per mode; per mode, per target, the rate of each round.
+   * transaction per mode; per mode, per target, the rate of each round; per mode, the CPU time per
+   * transaction of the thread running SQLite during each target's shares ({@code client-<target>})
+   * and of each node process during the ReplicaFS shares, up to the replicas' convergence ({@code
+   * primary}, {@code replica-<i>}; clock-tick resolution).
    */
   record Results(
       Map<String, Map<String, TxResult>> byTarget,
       Map<String, Object> requestsPerTx,
-      Map<String, Map<String, List<Double>>> roundRates) {}
+      Map<String, Map<String, List<Double>>> roundRates,
+      Map<String, Map<String, Double>> cpuMicrosPerTx) {}
 
   /**
    * Runs every mode on every target of {@code dirs} (in their order; the ReplicaFS target is named
@@ -54,6 +62,10 @@ final class SingleRowRounds {
     dirs.keySet().forEach(t -> byTarget.put(t, new LinkedHashMap<>()));
     Map<String, Object> requests = new LinkedHashMap<>();
     Map<String, Map<String, List<Double>>> rates = new LinkedHashMap<>();
+    Map<String, Map<String, Double>> cpu = new LinkedHashMap<>();
+    List<NodeHandle> nodes = new ArrayList<>();
+    nodes.add(primary);
+    nodes.addAll(replicas);
     List<String> targets = new ArrayList<>(dirs.keySet());
     for (Mode m : BenchRun.MODES) {
       int n = m.sync().equals("NORMAL") ? o.normalTx() : o.fullTx();
@@ -73,6 +85,7 @@ final class SingleRowRounds {
         perRound.put(t, new ArrayList<>());
       }
       Map<String, Long> counted = new TreeMap<>();
+      Map<String, Long> cpuNanos = new LinkedHashMap<>();
       String db = "tx-" + suffix;
       Map<String, SingleRowSession> sessions = new LinkedHashMap<>();
       try {
@@ -88,10 +101,21 @@ final class SingleRowRounds {
             if (replicafs) {
               primary.requests();
             }
+            long[] nodesBefore = replicafs ? cpuOf(nodes) : null;
+            long clientBefore = THREADS.getCurrentThreadCpuTime();
             TxResult part = sessions.get(t).run(share, samples.get(t));
+            cpuNanos.merge(
+                "client-" + t, THREADS.getCurrentThreadCpuTime() - clientBefore, Long::sum);
             if (replicafs) {
               primary.requests().forEach((k, v) -> counted.merge(k, v, Long::sum));
               ClusterWorkloads.awaitConverged(primary, replicas, db, Duration.ofMinutes(5));
+              long[] nodesAfter = cpuOf(nodes);
+              for (int k = 0; k < nodes.size(); k++) {
+                cpuNanos.merge(
+                    k == 0 ? "primary" : "replica-" + (k - 1),
+                    nodesAfter[k] - nodesBefore[k],
+                    Long::sum);
+              }
             }
             perRound.get(t).add(part.perSecond());
           }
@@ -111,8 +135,20 @@ final class SingleRowRounds {
       log.flush();
       requests.put(m.toString(), perTx(counted, n));
       rates.put(m.toString(), perRound);
+      Map<String, Double> perTxCpu = new LinkedHashMap<>();
+      cpuNanos.forEach((k, v) -> perTxCpu.put(k, v / 1e3 / n));
+      cpu.put(m.toString(), perTxCpu);
+      log.printf("CPU µs per transaction, %s: %s%n", m, perTxCpu);
     }
-    return new Results(byTarget, requests, rates);
+    return new Results(byTarget, requests, rates, cpu);
+  }
+
+  private static long[] cpuOf(List<NodeHandle> nodes) {
+    long[] out = new long[nodes.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = nodes.get(i).cpuNanos();
+    }
+    return out;
   }
 
   private static String roundList(List<Double> rates) {

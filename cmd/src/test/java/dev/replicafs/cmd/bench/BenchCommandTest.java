@@ -94,6 +94,15 @@ class BenchCommandTest {
                 .path("total")
                 .asDouble())
         .isGreaterThan(1.0);
+    // CPU per transaction of this process on each target and of every node during the ReplicaFS
+    // shares: a ReplicaFS commit costs the primary and each replica something.
+    JsonNode cpu = r.path("targets").path("replicafs").path("cpu-us-per-tx").path("WAL+NORMAL");
+    for (String who : new String[] {"client-raw", "client-baseline", "client-replicafs"}) {
+      assertThat(cpu.path(who).asDouble()).as(who).isPositive();
+    }
+    for (String node : new String[] {"primary", "replica-0", "replica-1"}) {
+      assertThat(cpu.path(node).asDouble()).as(node).isPositive();
+    }
     // Every transaction of every rate is a lag sample on each of the 2 replicas.
     assertThat(r.path("lag").get(0).path("samples").asInt()).isEqualTo(2 * 50);
     assertThat(r.path("lag").get(1).path("samples").asInt()).isEqualTo(2 * 100);
