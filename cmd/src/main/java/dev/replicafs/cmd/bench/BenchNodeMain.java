@@ -121,6 +121,7 @@ public final class BenchNodeMain {
           mount.fileSystem().requests().reset();
         }
         case "mem" -> answer = Memory.describe();
+        case "cpu" -> answer = String.valueOf(ProcessCpu.nanos());
         case "quit" -> {
           out.println("ok");
           out.flush();

@@ -116,17 +116,8 @@ final class NodeHandle implements AutoCloseable {
   }
 
   /** CPU time (user and system) the node's process has used so far, in nanoseconds. */
-  long cpuNanos() {
-    return cpuNanos(process.toHandle());
-  }
-
-  /** CPU time (user and system) {@code p} has used so far, in nanoseconds. */
-  static long cpuNanos(ProcessHandle p) {
-    return p.info()
-        .totalCpuDuration()
-        .orElseThrow(
-            () -> new IllegalStateException("no CPU time for process " + p.pid() + " on this OS"))
-        .toNanos();
+  long cpuNanos() throws IOException {
+    return Long.parseLong(command("cpu"));
   }
 
   /** Resident set and live heap in bytes, {@code [rss, heap]}. */

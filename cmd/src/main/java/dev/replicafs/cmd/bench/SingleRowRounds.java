@@ -44,7 +44,7 @@ final class SingleRowRounds {
    * transaction per mode; per mode, per target, the rate of each round; per mode, the CPU time per
    * transaction of the thread running SQLite during each target's shares ({@code client-<target>})
    * and of each node process during the ReplicaFS shares, up to the replicas' convergence ({@code
-   * primary}, {@code replica-<i>}; clock-tick resolution).
+   * primary}, {@code replica-<i>}; {@link ProcessCpu}).
    */
   record Results(
       Map<String, Map<String, TxResult>> byTarget,
@@ -136,14 +136,14 @@ final class SingleRowRounds {
       requests.put(m.toString(), perTx(counted, n));
       rates.put(m.toString(), perRound);
       Map<String, Double> perTxCpu = new LinkedHashMap<>();
-      cpuNanos.forEach((k, v) -> perTxCpu.put(k, v / 1e3 / n));
+      cpuNanos.forEach((k, v) -> perTxCpu.put(k, Math.round(v / 1e2 / n) / 10.0));
       cpu.put(m.toString(), perTxCpu);
       log.printf("CPU µs per transaction, %s: %s%n", m, perTxCpu);
     }
     return new Results(byTarget, requests, rates, cpu);
   }
 
-  private static long[] cpuOf(List<NodeHandle> nodes) {
+  private static long[] cpuOf(List<NodeHandle> nodes) throws java.io.IOException {
     long[] out = new long[nodes.size()];
     for (int i = 0; i < out.length; i++) {
       out[i] = nodes.get(i).cpuNanos();
