@@ -108,7 +108,14 @@ public final class NodeClient {
    * {@code POST /stream/ack} (empty from a primary that does not send one).
    */
   public record StreamResponse(
-      InputStream body, Optional<String> clusterId, String nodeId, Optional<String> streamId) {}
+      InputStream body,
+      Optional<String> clusterId,
+      String nodeId,
+      Optional<String> streamId,
+      java.time.Duration ackDelay) {}
+
+  /** The most {@code ReplicaFS-Ack-Delay} a replica honours; a larger value is cut to it. */
+  static final java.time.Duration MAX_ACK_DELAY = java.time.Duration.ofSeconds(1);
 
   /**
    * Posts the position map to {@code /stream}.
@@ -133,7 +140,24 @@ public final class NodeClient {
         res.body(),
         res.headers().firstValue(NodeHeaders.CLUSTER_ID),
         res.headers().firstValue(NodeHeaders.NODE_ID).orElse("?"),
-        res.headers().firstValue(NodeHeaders.STREAM_ID));
+        res.headers().firstValue(NodeHeaders.STREAM_ID),
+        ackDelay(res.headers().firstValue(NodeHeaders.ACK_DELAY)));
+  }
+
+  /** {@code ReplicaFS-Ack-Delay} in milliseconds; absent or not a number: zero (send at once). */
+  static java.time.Duration ackDelay(Optional<String> header) {
+    if (header.isEmpty()) {
+      return java.time.Duration.ZERO;
+    }
+    try {
+      long ms = Long.parseLong(header.get().trim());
+      if (ms <= 0) {
+        return java.time.Duration.ZERO;
+      }
+      return java.time.Duration.ofMillis(Math.min(ms, MAX_ACK_DELAY.toMillis()));
+    } catch (NumberFormatException e) {
+      return java.time.Duration.ZERO;
+    }
   }
 
   /**

@@ -25,6 +25,14 @@ public final class NodeHeaders {
    */
   public static final String ADVERTISE_URL = "ReplicaFS-Advertise-Url";
 
+  /**
+   * On the response to {@code POST /stream}: milliseconds the replica may hold an acknowledgement
+   * after the previous one it sent, to send only the newest per database; sent by a primary whose
+   * commits do not wait for acknowledgements (docs/PROTOCOL.md, "Acknowledgements"). Absent: send
+   * each at once.
+   */
+  public static final String ACK_DELAY = "ReplicaFS-Ack-Delay";
+
   /** Content type of the acknowledgement body of {@code POST /stream/ack}. */
   public static final String ACK_TYPE = "application/vnd.replicafs.ack";
 

@@ -114,6 +114,12 @@ final class StreamEndpoint implements Endpoint.Body {
               wanted,
               dirty);
       exchange.getResponseHeaders().put(new HttpString(NodeHeaders.STREAM_ID), session.id());
+      java.time.Duration ackDelay = hub.ackDelay();
+      if (!ackDelay.isZero()) {
+        exchange
+            .getResponseHeaders()
+            .put(new HttpString(NodeHeaders.ACK_DELAY), String.valueOf(ackDelay.toMillis()));
+      }
       OutputStream out = exchange.getOutputStream();
       new StreamSender(
               store,

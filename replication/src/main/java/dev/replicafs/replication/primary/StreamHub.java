@@ -44,6 +44,14 @@ public final class StreamHub implements PrimaryStreams {
   private volatile boolean driven;
   private volatile boolean serving;
   private volatile SessionListener listener = SessionListener.NONE;
+
+  /**
+   * Without synchronous replication acknowledgements only serve a handoff's flush: a replica may
+   * coalesce them over this long (docs/PROTOCOL.md, "Acknowledgements").
+   */
+  public static final java.time.Duration LAZY_ACK_DELAY = java.time.Duration.ofMillis(10);
+
+  private volatile boolean promptAcks;
   private final PeerDirectory directory = new PeerDirectory();
 
   public StreamHub(Store store) {
@@ -99,6 +107,20 @@ public final class StreamHub implements PrimaryStreams {
   /** Sets the one listener of stream life and acknowledgements (synchronous replication). */
   public void sessionListener(SessionListener l) {
     this.listener = java.util.Objects.requireNonNull(l);
+  }
+
+  /**
+   * How long a replica may hold an acknowledgement (the stream's {@code ReplicaFS-Ack-Delay}):
+   * {@link #LAZY_ACK_DELAY} unless commits wait for acknowledgements ({@link #promptAcks}), then
+   * zero.
+   */
+  public java.time.Duration ackDelay() {
+    return promptAcks ? java.time.Duration.ZERO : LAZY_ACK_DELAY;
+  }
+
+  /** Whether commits wait for acknowledgements (synchronous replication attached). */
+  public void promptAcks(boolean prompt) {
+    this.promptAcks = prompt;
   }
 
   private void acked(ReplicaSession s, dev.replicafs.replication.stream.Ack ack) {

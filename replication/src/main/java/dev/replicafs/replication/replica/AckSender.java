@@ -26,8 +26,10 @@ import org.slf4j.LoggerFactory;
  * The replica's acknowledgement channel for one stream: one long-lived {@code POST
  * /stream/ack?stream=} whose chunked body carries ACK frames (docs/PROTOCOL.md,
  * "Acknowledgements"). {@link #update} only records the latest position per database; the thread
- * {@code replicafs-replica-ack} encodes and sends them, so applying never waits for the channel. A
- * refused or broken channel is logged once; the stream goes on without acknowledgements.
+ * {@code replicafs-replica-ack} encodes and sends them, so applying never waits for the channel.
+ * With the primary's {@code ReplicaFS-Ack-Delay} (its commits do not wait for acknowledgements) the
+ * thread sends at most once per delay, the newest position per database. A refused or broken
+ * channel is logged once; the stream goes on without acknowledgements.
  */
 final class AckSender implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AckSender.class);
@@ -35,6 +37,18 @@ final class AckSender implements AutoCloseable {
   private final String streamId;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition pendingChanged = lock.newCondition();
+
+  /** Signalled only by {@link #close}: the wait for the delay is not woken by every update. */
+  private final Condition closing = lock.newCondition();
+
+  private final long delayNanos;
+
+  /** {@link System#nanoTime} of the last send; the thread's own. */
+  private long lastSent;
+
+  /** Whether the thread waits for a first pending acknowledgement (only then is it signalled). */
+  private boolean idle;
+
   private final Map<String, Ack> pending = new LinkedHashMap<>();
   private final ExecutorService delivery =
       Executors.newSingleThreadExecutor(
@@ -48,9 +62,16 @@ final class AckSender implements AutoCloseable {
   private volatile boolean failed;
   private boolean closed;
 
-  /** Opens the request at once; acknowledgements follow as {@link #update} records them. */
-  AckSender(NodeClient primary, String streamId, Optional<String> clusterId) {
+  /**
+   * Opens the request at once; acknowledgements follow as {@link #update} records them, each at
+   * once when {@code delay} is zero, else at least {@code delay} after the previous send (the
+   * primary's {@code ReplicaFS-Ack-Delay}: the newest position per database then goes in one send).
+   */
+  AckSender(
+      NodeClient primary, String streamId, Optional<String> clusterId, java.time.Duration delay) {
     this.streamId = streamId;
+    this.delayNanos = delay.toNanos();
+    this.lastSent = System.nanoTime() - delayNanos;
     primary
         .openAck(streamId, body, clusterId)
         .whenComplete(
@@ -76,7 +97,9 @@ final class AckSender implements AutoCloseable {
     lock.lock();
     try {
       pending.put(db, Ack.applied(db, pos));
-      pendingChanged.signalAll();
+      if (idle) {
+        pendingChanged.signalAll();
+      }
     } finally {
       lock.unlock();
     }
@@ -107,14 +130,23 @@ final class AckSender implements AutoCloseable {
         List<Ack> batch;
         lock.lock();
         try {
+          idle = true;
           while (pending.isEmpty() && !closed) {
             pendingChanged.await();
+          }
+          idle = false;
+          // With a delay, later updates replace these in the map until it is over: one send.
+          long until = lastSent + delayNanos;
+          long left;
+          while (delayNanos > 0 && !closed && (left = until - System.nanoTime()) > 0) {
+            closing.awaitNanos(left);
           }
           if (closed) {
             return;
           }
           batch = new ArrayList<>(pending.values());
           pending.clear();
+          lastSent = System.nanoTime();
         } finally {
           lock.unlock();
         }
@@ -142,6 +174,7 @@ final class AckSender implements AutoCloseable {
       }
       closed = true;
       pendingChanged.signalAll();
+      closing.signalAll();
     } finally {
       lock.unlock();
     }

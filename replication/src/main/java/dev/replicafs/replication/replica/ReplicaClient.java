@@ -163,7 +163,7 @@ public final class ReplicaClient implements AutoCloseable {
       checkCluster(local, res.clusterId());
       observer.connected(res.nodeId());
       if (res.streamId().isPresent()) {
-        acks = new AckSender(primary, res.streamId().get(), store.clusterId());
+        acks = new AckSender(primary, res.streamId().get(), store.clusterId(), res.ackDelay());
         acks.updateAll(store, options::wants);
       }
       if (closed) {

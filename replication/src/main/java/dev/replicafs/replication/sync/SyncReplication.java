@@ -73,6 +73,7 @@ public final class SyncReplication
     }
     store.addListener(this);
     hub.sessionListener(this);
+    hub.promptAcks(true);
   }
 
   /** Registers the metrics in a node's registry. */
@@ -253,6 +254,7 @@ public final class SyncReplication
     }
     if (h != null) {
       h.sessionListener(SessionListener.NONE);
+      h.promptAcks(false);
     }
   }
 }
