@@ -7,7 +7,10 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Where and when a run happened: date, cores, CPU, load, kernel, Java, the file system used. */
+/**
+ * Where and when a run happened: date, cores, CPU, load, kernel, Java, how idle CPUs wait, the file
+ * system used.
+ */
 final class Machine {
   private Machine() {}
 
@@ -19,12 +22,41 @@ final class Machine {
     m.put("load", read(Path.of("/proc/loadavg")));
     m.put("kernel", System.getProperty("os.name") + " " + System.getProperty("os.version"));
     m.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+    m.put("cpu-idle", cpuIdle(Path.of("/sys")));
     try {
       m.put("file-system", Files.getFileStore(dir).type() + " " + Files.getFileStore(dir).name());
     } catch (IOException e) {
       m.put("file-system", "unknown");
     }
     return m;
+  }
+
+  /**
+   * The cpuidle driver and governor, and the guest halt-poll window when the haltpoll driver is
+   * loaded: on a VM whose idle vCPUs halt at once ({@code guest_halt_poll_ns 0}) every wake-up of
+   * an idle vCPU is a round trip through the host, and a FUSE request that wakes a daemon thread on
+   * the other vCPU costs several times one served on the same vCPU (docs/BENCHMARKS.md, "Where the
+   * threads run"). Figures from machines that differ here are not comparable.
+   */
+  static String cpuIdle(Path sys) {
+    Path idle = sys.resolve("devices/system/cpu/cpuidle");
+    String driver = readOr(idle.resolve("current_driver"), "none");
+    String governor = readOr(idle.resolve("current_governor"), "none");
+    String out = "driver " + driver + ", governor " + governor;
+    Path poll = sys.resolve("module/haltpoll/parameters/guest_halt_poll_ns");
+    if (Files.isReadable(poll)) {
+      out += ", guest_halt_poll_ns " + readOr(poll, "unknown");
+    }
+    return out;
+  }
+
+  private static String readOr(Path p, String absent) {
+    try {
+      String v = Files.readString(p).trim();
+      return v.isEmpty() ? absent : v;
+    } catch (IOException e) {
+      return absent;
+    }
   }
 
   private static String read(Path p) {

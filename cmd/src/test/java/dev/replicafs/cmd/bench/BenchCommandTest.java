@@ -129,6 +129,8 @@ class BenchCommandTest {
     // the warm-up ran untimed: the timed runs above counted only their own transactions
     assertThat(r.path("options").path("warmup-tx").asInt()).isEqualTo(25);
     assertThat(r.path("machine").path("cores").asInt()).isPositive();
+    assertThat(r.path("machine").path("cpu-idle").asText())
+        .isEqualTo(Machine.cpuIdle(Path.of("/sys")));
     // The run cleaned up after itself (no -keep), including the baseline's subdirectory.
     try (Stream<Path> s = Files.list(tmp.resolve("work"))) {
       assertThat(s.filter(p -> p.getFileName().toString().startsWith("run-"))).isEmpty();
