@@ -129,6 +129,9 @@ final class WalCommitter {
         },
         snapshot ? null : post,
         durable || snapshot);
+    if (!durable && !snapshot) {
+      db.syncWalFilesLater();
+    }
     sums.apply(changes, commit);
     db.checksums = sums;
     advance(db, frames, commit, last);

@@ -111,6 +111,72 @@ class AsyncNamingTest {
   }
 
   @Test
+  void aRunningGenerationsFilesAreFsyncedInTheBackgroundAndItsEndStillWaitsForThem()
+      throws Exception {
+    FaultyFileOps ops = new FaultyFileOps();
+    try (Store store = StoreTesting.open(tmp.resolve("p"), true, ops);
+        SqliteMirror sqlite =
+            new SqliteMirror(Files.createDirectories(tmp.resolve("sql")), Mode.WAL, 4096, 25)) {
+      Db db = store.create("app.db");
+      SqliteMirror.run(db, sqlite.init());
+      db.drainNaming();
+      awaitSynced(db);
+      ops.clear();
+
+      // Named without fsync; the background thread fsyncs them while the WAL still holds them:
+      // no generation ended (no WAL_END label), yet nothing waits any more.
+      for (int i = 0; i < 3; i++) {
+        SqliteMirror.run(db, insert(sqlite, i));
+      }
+      db.drainNaming();
+      List<String> named = ops.mutations();
+      assertThat(named)
+          .contains("WAL_NAME:LTX_RENAME")
+          .noneMatch(l -> l.startsWith("WAL_NAME:LTX_F"));
+      awaitSynced(db);
+      assertThat(ops.mutations())
+          .contains("LTX_SYNC:LTX_FSYNC", "LTX_SYNC:LTX_FSYNC_DIR")
+          .noneMatch(l -> l.startsWith("WAL_END:"));
+
+      // The generation's end finds nothing left to fsync.
+      ops.clear();
+      SqliteMirror.run(db, sqlite.checkpoint());
+      assertThat(ops.mutations()).noneMatch(l -> l.contains("LTX_FSYNC"));
+
+      // A batch in flight still holds the end of the next generation back until it is durable.
+      ops.pauseAt("LTX_SYNC:");
+      SqliteMirror.run(db, insert(sqlite, 3));
+      db.drainNaming();
+      ops.awaitPaused();
+      java.util.concurrent.CompletableFuture<Void> end =
+          java.util.concurrent.CompletableFuture.runAsync(
+              () -> {
+                try {
+                  SqliteMirror.run(db, sqlite.checkpoint());
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      Thread.sleep(200);
+      assertThat(end).as("the generation's end waits for the batch in flight").isNotDone();
+      ops.resume();
+      end.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(db.ltx.deferredCount()).isZero();
+      assertThat(checksumFromScratch(db.path(FileKind.DATABASE)))
+          .isEqualTo(db.pos().postApplyChecksum());
+    }
+  }
+
+  /** Waits until no file waits for a background fsync (bounded). */
+  private static void awaitSynced(Db db) throws InterruptedException {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    while (db.ltx.deferredCount() > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(2);
+    }
+    assertThat(db.ltx.deferredCount()).as("files waiting for the background fsync").isZero();
+  }
+
+  @Test
   void aCrashBeforeTheFilesAreNamedLosesNoCommittedTransaction() throws Exception {
     FaultyFileOps ops = new FaultyFileOps();
     Path data = tmp.resolve("p");
