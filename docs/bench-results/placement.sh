@@ -40,18 +40,16 @@ cleanup() {
 trap cleanup EXIT
 
 mkdir -p "$work"/{p-data,p-mnt,r-data,r-mnt,raw}
-cat >"$work/p.yml" <<EOF
-data: {dir: $work/p-data}
-fuse: {dir: $work/p-mnt}
-http: {addr: "127.0.0.1:20971"}
-lease: {type: static, hostname: p, advertise-url: "http://127.0.0.1:20971", candidate: true}
+node_config() { # name port candidate: a node streaming from (or being) the primary on 20971
+  cat >"$work/$1.yml" <<EOF
+data: {dir: $work/$1-data}
+fuse: {dir: $work/$1-mnt}
+http: {addr: "127.0.0.1:$2"}
+lease: {type: static, hostname: p, advertise-url: "http://127.0.0.1:20971", candidate: $3}
 EOF
-cat >"$work/r.yml" <<EOF
-data: {dir: $work/r-data}
-fuse: {dir: $work/r-mnt}
-http: {addr: "127.0.0.1:20972"}
-lease: {type: static, hostname: p, advertise-url: "http://127.0.0.1:20971", candidate: false}
-EOF
+}
+node_config p 20971 true
+node_config r 20972 false
 {
   echo "PRAGMA journal_mode=WAL;"
   echo "PRAGMA synchronous=NORMAL;"
