@@ -31,6 +31,7 @@ import java.util.concurrent.Flow;
 public final class NodeClient {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MAX_ERROR_BYTES = 4096;
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
   private final URI base;
   private final String nodeId;
@@ -38,6 +39,7 @@ public final class NodeClient {
   private final HttpClient http;
   private final Optional<Boolean> candidate;
   private final Optional<String> advertiseUrl;
+  private final Optional<javax.net.ssl.SSLContext> tls;
 
   /**
    * A client without token or TLS.
@@ -93,8 +95,9 @@ public final class NodeClient {
     HttpClient.Builder b =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5));
-    security.tls().ifPresent(tls -> b.sslContext(tls.clientContext()));
+            .connectTimeout(CONNECT_TIMEOUT);
+    this.tls = security.tls().map(t -> t.clientContext());
+    tls.ifPresent(b::sslContext);
     this.http = b.build();
   }
 
@@ -127,21 +130,28 @@ public final class NodeClient {
       throws IOException, InterruptedException {
     String query =
         filter.isEmpty() ? "" : "?filter=" + encode(String.join(",", new TreeSet<>(filter)));
-    HttpRequest.Builder req =
-        request("/stream" + query, clusterId)
-            .header("Content-Type", NodeHeaders.POSITION_MAP_TYPE)
-            .POST(HttpRequest.BodyPublishers.ofByteArray(positions.encode()));
-    candidate.ifPresent(c -> req.header(NodeHeaders.CANDIDATE, c.toString()));
-    advertiseUrl.ifPresent(u -> req.header(NodeHeaders.ADVERTISE_URL, u));
-    HttpResponse<InputStream> res =
-        http.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
-    check(res);
+    // A blocking socket instead of the HttpClient: the body is read by the replica's read-ahead
+    // thread itself, without two hand-offs per LTX file (StreamConnection).
+    java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
+    headers.put(NodeHeaders.NODE_ID, nodeId);
+    clusterId.ifPresent(id -> headers.put(NodeHeaders.CLUSTER_ID, id));
+    token.ifPresent(t -> headers.put("Authorization", t.authorization()));
+    headers.put("Content-Type", NodeHeaders.POSITION_MAP_TYPE);
+    candidate.ifPresent(c -> headers.put(NodeHeaders.CANDIDATE, c.toString()));
+    advertiseUrl.ifPresent(u -> headers.put(NodeHeaders.ADVERTISE_URL, u));
+    StreamConnection.Response res =
+        StreamConnection.post(
+            URI.create(base + "/stream" + query),
+            tls,
+            headers,
+            positions.encode(),
+            CONNECT_TIMEOUT);
     return new StreamResponse(
         res.body(),
-        res.headers().firstValue(NodeHeaders.CLUSTER_ID),
-        res.headers().firstValue(NodeHeaders.NODE_ID).orElse("?"),
-        res.headers().firstValue(NodeHeaders.STREAM_ID),
-        ackDelay(res.headers().firstValue(NodeHeaders.ACK_DELAY)));
+        res.header(NodeHeaders.CLUSTER_ID),
+        res.header(NodeHeaders.NODE_ID).orElse("?"),
+        res.header(NodeHeaders.STREAM_ID),
+        ackDelay(res.header(NodeHeaders.ACK_DELAY)));
   }
 
   /** {@code ReplicaFS-Ack-Delay} in milliseconds; absent or not a number: zero (send at once). */

@@ -9,13 +9,17 @@ import dev.replicafs.replication.http.NodeSecurity;
 import dev.replicafs.replication.http.NodeTls;
 import dev.replicafs.replication.store.SqliteWorkload;
 import dev.replicafs.replication.store.SqliteWorkload.Mode;
+import dev.replicafs.replication.stream.PositionMap;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -97,16 +101,50 @@ class NodeTlsTest {
         assertThatThrownBy(() -> new NodeClient(url, 0x77, refused).info())
             .as("mTLS covers /info too")
             .isInstanceOf(IOException.class);
+        // the stream has its own socket (StreamConnection): the same TLS checks apply to it
+        assertThatThrownBy(
+                () ->
+                    new NodeClient(url, 0x77, refused)
+                        .openStream(PositionMap.of(Map.of()), Set.of(), Optional.empty()))
+            .as("mTLS covers /stream: " + refused)
+            .isInstanceOf(IOException.class);
       }
-      NodeSecurity clientCert =
+      NodeSecurity untrusting =
           NodeSecurity.NONE
               .withToken(TOKEN)
               .withTls(
                   NodeTls.load(
-                      certs.clientCert(), certs.clientKey(), Optional.of(certs.ca()), false));
-      assertThat(new NodeClient(url, 0x77, clientCert).info().get("isPrimary").asBoolean())
+                      certs.clientCert(), certs.clientKey(), Optional.of(other.ca()), false));
+      assertThatThrownBy(
+              () ->
+                  new NodeClient(url, 0x77, untrusting)
+                      .openStream(PositionMap.of(Map.of()), Set.of(), Optional.empty()))
+          .as("a stream client that does not trust the server's CA")
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("PKIX");
+      URI plain = URI.create(url.toString().replace("https:", "http:"));
+      assertThatThrownBy(
+              () ->
+                  new NodeClient(plain, 0x77, clientCert(certs))
+                      .openStream(PositionMap.of(Map.of()), Set.of(), Optional.empty()))
+          .as("a plain HTTP stream to the TLS port")
+          .isInstanceOf(IOException.class);
+      try (InputStream body =
+          new NodeClient(url, 0x77, clientCert(certs))
+              .openStream(PositionMap.of(Map.of()), Set.of(), Optional.empty())
+              .body()) {
+        assertThat(body.readNBytes(4)).as("the stream's preamble arrives over mTLS").hasSize(4);
+      }
+      assertThat(new NodeClient(url, 0x77, clientCert(certs)).info().get("isPrimary").asBoolean())
           .isTrue();
     }
+  }
+
+  private static NodeSecurity clientCert(TestCertificates certs) throws Exception {
+    return NodeSecurity.NONE
+        .withToken(TOKEN)
+        .withTls(
+            NodeTls.load(certs.clientCert(), certs.clientKey(), Optional.of(certs.ca()), false));
   }
 
   @Test
