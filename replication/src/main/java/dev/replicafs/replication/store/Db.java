@@ -692,18 +692,6 @@ public final class Db implements AutoCloseable {
   }
 
   /**
-   * Schedules the background fsync of this WAL generation's files written without one
-   * (docs/ARCHITECTURE.md, "A WAL generation's files are fsynced in the background while it runs").
-   * The generation's end still makes whatever is left durable before it returns.
-   */
-  void syncWalFilesLater() {
-    ltx.syncDeferredLater(
-        store.ltxSyncThread(),
-        e -> store.fatal(name, "could not fsync the ltx files of the current wal generation", e),
-        LtxFiles.WAL_BACKGROUND_SYNC_DELAY);
-  }
-
-  /**
    * Records a committed transaction whose file {@link #namer} will name. Caller holds {@link #mu}.
    */
   void commitUnnamed(LtxHeader header, long post) {

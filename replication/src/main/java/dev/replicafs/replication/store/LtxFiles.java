@@ -431,30 +431,12 @@ final class LtxFiles {
   static final java.time.Duration BACKGROUND_SYNC_DELAY = java.time.Duration.ofMillis(10);
 
   /**
-   * How long the background sync of a WAL generation's files waits (docs/ARCHITECTURE.md, "A WAL
-   * generation's files are fsynced in the background while it runs"): no bound on waiting files
-   * asks for less, and a longer wait shares each directory fsync among more files.
-   */
-  static final java.time.Duration WAL_BACKGROUND_SYNC_DELAY = java.time.Duration.ofMillis(50);
-
-  /**
    * Has {@code executor} make the deferred files durable after {@link #BACKGROUND_SYNC_DELAY}
    * ({@link #syncDeferred} with label prefix {@code LTX_SYNC}); files deferred until the task
    * starts join it. A failure goes to {@code onFailure}.
    */
   void syncDeferredLater(
       java.util.concurrent.ScheduledExecutorService executor, FailureHandler onFailure) {
-    syncDeferredLater(executor, onFailure, BACKGROUND_SYNC_DELAY);
-  }
-
-  /**
-   * Like {@link #syncDeferredLater(java.util.concurrent.ScheduledExecutorService, FailureHandler)}
-   * after {@code delay}. A batch already queued keeps its own start.
-   */
-  void syncDeferredLater(
-      java.util.concurrent.ScheduledExecutorService executor,
-      FailureHandler onFailure,
-      java.time.Duration delay) {
     synchronized (deferred) {
       if (syncQueued || deferred.isEmpty()) {
         return;
@@ -473,7 +455,8 @@ final class LtxFiles {
           }
         };
     try {
-      executor.schedule(task, delay.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+      executor.schedule(
+          task, BACKGROUND_SYNC_DELAY.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
     } catch (java.util.concurrent.RejectedExecutionException closing) {
       task.run(); // the store is closing: sync now, on the committing thread
     }

@@ -204,7 +204,6 @@ final class LtxNamer {
         }
       }
       db.publishNamed(item.header(), item.post());
-      db.syncWalFilesLater();
     } catch (IOException | RuntimeException | Error e) {
       try {
         db.store.fatal(db.name, "could not name the ltx file of a committed wal transaction", e);

@@ -21,10 +21,9 @@ import java.util.TreeMap;
  * the last commit frame), build one LTX file from the newest version of each page (WALOffset =
  * first frame, WALSize = bytes up to the commit frame, the header's salts; pages dropped by a
  * shrink are XORed out), write it (durably if SQLite made the transaction durable, else deferred to
- * the background sync 50 ms later or the generation's end, whichever comes first, see {@link
- * Db#syncWalFilesLater}), then advance the recorded WAL offset, the page-to-frame index, the
- * checksums and the position. A scan that finds no commit frame (a rolled-back transaction) records
- * nothing; so does a transaction that changed no page.
+ * SQLite's next fsync, see {@link LtxFiles#syncDeferred}), then advance the recorded WAL offset,
+ * the page-to-frame index, the checksums and the position. A scan that finds no commit frame (a
+ * rolled-back transaction) records nothing; so does a transaction that changed no page.
  */
 final class WalCommitter {
   /**
@@ -42,10 +41,8 @@ final class WalCommitter {
     }
     // The LTX file is as durable as SQLite made the transaction: with synchronous=FULL SQLite
     // fsynced the WAL before releasing the lock, and the file is written durably; with NORMAL it
-    // did not, and neither the WAL nor the file is fsynced now, only by the background sync, at
-    // the generation's end (a checkpoint) or by a later durable commit. See docs/BENCHMARKS.md,
-    // "Commit path", and docs/ARCHITECTURE.md, "A WAL generation's files are fsynced in the
-    // background while it runs".
+    // did not, and neither the WAL nor the file is fsynced now, only at SQLite's next fsync (a
+    // checkpoint) or a later durable commit. See docs/BENCHMARKS.md, "Commit path".
     boolean durable = db.syncs.isDurable(FileKind.WAL);
     WalReader reader = reader(db);
     if (reader == null) {
@@ -132,9 +129,6 @@ final class WalCommitter {
         },
         snapshot ? null : post,
         durable || snapshot);
-    if (!durable && !snapshot) {
-      db.syncWalFilesLater();
-    }
     sums.apply(changes, commit);
     db.checksums = sums;
     advance(db, frames, commit, last);
