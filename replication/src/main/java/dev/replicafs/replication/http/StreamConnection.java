@@ -176,7 +176,7 @@ final class StreamConnection {
       if (!te.toLowerCase(Locale.ROOT).endsWith("chunked")) {
         throw new IOException("unsupported transfer encoding: " + te);
       }
-      return new ChunkedInputStream(in);
+      return new HttpChunkedInputStream(in);
     }
     String cl = h.get("content-length");
     if (cl != null) {
@@ -215,19 +215,13 @@ final class StreamConnection {
   }
 
   /** A body of a known length: reading past it is the end of the stream. */
-  private static final class Bounded extends FilterInputStream {
+  private static final class Bounded extends BulkInputStream {
+    private final InputStream in;
     private long left;
 
     Bounded(InputStream in, long length) {
-      super(in);
+      this.in = in;
       this.left = length;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      int n = read(one, 0, 1);
-      return n < 0 ? -1 : one[0] & 0xFF;
     }
 
     @Override
@@ -235,7 +229,7 @@ final class StreamConnection {
       if (left <= 0) {
         return -1;
       }
-      int n = super.read(b, off, (int) Math.min(len, left));
+      int n = in.read(b, off, (int) Math.min(len, left));
       if (n < 0) {
         throw new IOException(
             "connection closed " + left + " bytes before the end of the response body");
@@ -246,7 +240,12 @@ final class StreamConnection {
 
     @Override
     public int available() throws IOException {
-      return (int) Math.min(left, super.available());
+      return (int) Math.min(left, in.available());
+    }
+
+    @Override
+    public void close() throws IOException {
+      in.close();
     }
   }
 

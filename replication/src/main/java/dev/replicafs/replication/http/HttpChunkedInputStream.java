@@ -13,7 +13,7 @@ import java.nio.charset.StandardCharsets;
  * that ended here was lost in transport, and the replica reports it as such. Not thread-safe,
  * except that {@link #close} may come from another thread to break a blocked read.
  */
-final class ChunkedInputStream extends InputStream {
+final class HttpChunkedInputStream extends BulkInputStream {
   /** The longest size line accepted (a size and extensions); a longer one is a protocol error. */
   private static final int MAX_LINE = 4096;
 
@@ -21,15 +21,8 @@ final class ChunkedInputStream extends InputStream {
   private long left;
   private boolean done;
 
-  ChunkedInputStream(InputStream in) {
+  HttpChunkedInputStream(InputStream in) {
     this.in = in;
-  }
-
-  @Override
-  public int read() throws IOException {
-    byte[] one = new byte[1];
-    int n = read(one, 0, 1);
-    return n < 0 ? -1 : one[0] & 0xFF;
   }
 
   @Override

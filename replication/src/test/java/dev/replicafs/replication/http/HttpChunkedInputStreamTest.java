@@ -10,9 +10,9 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-class ChunkedInputStreamTest {
+class HttpChunkedInputStreamTest {
   private static InputStream chunked(String wire) {
-    return new ChunkedInputStream(
+    return new HttpChunkedInputStream(
         new ByteArrayInputStream(wire.getBytes(StandardCharsets.ISO_8859_1)));
   }
 
