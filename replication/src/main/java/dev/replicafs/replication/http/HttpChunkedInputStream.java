@@ -17,12 +17,11 @@ final class HttpChunkedInputStream extends BulkInputStream {
   /** The longest size line accepted (a size and extensions); a longer one is a protocol error. */
   private static final int MAX_LINE = 4096;
 
-  private final InputStream in;
   private long left;
   private boolean done;
 
   HttpChunkedInputStream(InputStream in) {
-    this.in = in;
+    super(in);
   }
 
   @Override
@@ -49,11 +48,6 @@ final class HttpChunkedInputStream extends BulkInputStream {
   @Override
   public int available() throws IOException {
     return done ? 0 : (int) Math.min(left, in.available());
-  }
-
-  @Override
-  public void close() throws IOException {
-    in.close();
   }
 
   /** Reads size lines until a chunk with data is current; false at the end of the body. */

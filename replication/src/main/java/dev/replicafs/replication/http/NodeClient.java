@@ -30,7 +30,6 @@ import java.util.concurrent.Flow;
  */
 public final class NodeClient {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final int MAX_ERROR_BYTES = 4096;
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
   private final URI base;
@@ -132,10 +131,7 @@ public final class NodeClient {
         filter.isEmpty() ? "" : "?filter=" + encode(String.join(",", new TreeSet<>(filter)));
     // A blocking socket instead of the HttpClient: the body is read by the replica's read-ahead
     // thread itself, without two hand-offs per LTX file (StreamConnection).
-    java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
-    headers.put(NodeHeaders.NODE_ID, nodeId);
-    clusterId.ifPresent(id -> headers.put(NodeHeaders.CLUSTER_ID, id));
-    token.ifPresent(t -> headers.put("Authorization", t.authorization()));
+    java.util.Map<String, String> headers = identity(clusterId);
     headers.put("Content-Type", NodeHeaders.POSITION_MAP_TYPE);
     candidate.ifPresent(c -> headers.put(NodeHeaders.CANDIDATE, c.toString()));
     advertiseUrl.ifPresent(u -> headers.put(NodeHeaders.ADVERTISE_URL, u));
@@ -263,11 +259,18 @@ public final class NodeClient {
     }
   }
 
+  /** The headers every request carries: this node's ID, the cluster ID when known, the token. */
+  private java.util.Map<String, String> identity(Optional<String> clusterId) {
+    java.util.Map<String, String> h = new java.util.LinkedHashMap<>();
+    h.put(NodeHeaders.NODE_ID, nodeId);
+    clusterId.ifPresent(id -> h.put(NodeHeaders.CLUSTER_ID, id));
+    token.ifPresent(t -> h.put("Authorization", t.authorization()));
+    return h;
+  }
+
   private HttpRequest.Builder request(String pathAndQuery, Optional<String> clusterId) {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create(base + pathAndQuery)).header(NodeHeaders.NODE_ID, nodeId);
-    clusterId.ifPresent(id -> b.header(NodeHeaders.CLUSTER_ID, id));
-    token.ifPresent(t -> b.header("Authorization", t.authorization()));
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + pathAndQuery));
+    identity(clusterId).forEach(b::header);
     return b;
   }
 
@@ -275,13 +278,7 @@ public final class NodeClient {
     if (res.statusCode() == 200) {
       return;
     }
-    String message;
-    try (InputStream in = res.body()) {
-      message = new String(in.readNBytes(MAX_ERROR_BYTES), StandardCharsets.UTF_8).strip();
-    }
-    throw new NodeApiException(
-        res.statusCode(),
-        res.request().uri().getPath() + " answered " + res.statusCode() + ": " + message);
+    throw NodeApiException.answered(res.request().uri().getPath(), res.statusCode(), res.body());
   }
 
   private static String encode(String s) {

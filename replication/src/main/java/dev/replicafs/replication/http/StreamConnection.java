@@ -35,7 +35,6 @@ import javax.net.ssl.SSLSocket;
  */
 final class StreamConnection {
   private static final int MAX_HEADER_BYTES = 64 * 1024;
-  private static final int MAX_ERROR_BYTES = 4096;
   private static final int BUFFER = 64 * 1024;
 
   /** The status, the headers (names in lower case) and the body of the response. */
@@ -96,11 +95,7 @@ final class StreamConnection {
       Map<String, String> h = readHeaders(in);
       InputStream payload = new SocketBody(body(in, h), socket);
       if (status != 200) {
-        String message;
-        try (payload) {
-          message = new String(payload.readNBytes(MAX_ERROR_BYTES), StandardCharsets.UTF_8).strip();
-        }
-        throw new NodeApiException(status, uri.getPath() + " answered " + status + ": " + message);
+        throw NodeApiException.answered(uri.getPath(), status, payload);
       }
       return new Response(status, h, payload);
     } catch (IOException | RuntimeException e) {
@@ -216,11 +211,10 @@ final class StreamConnection {
 
   /** A body of a known length: reading past it is the end of the stream. */
   private static final class Bounded extends BulkInputStream {
-    private final InputStream in;
     private long left;
 
     Bounded(InputStream in, long length) {
-      this.in = in;
+      super(in);
       this.left = length;
     }
 
@@ -242,11 +236,6 @@ final class StreamConnection {
     public int available() throws IOException {
       return (int) Math.min(left, in.available());
     }
-
-    @Override
-    public void close() throws IOException {
-      in.close();
-    }
   }
 
   /** The body; closing it closes the socket (also to break a read blocked in another thread). */
@@ -256,11 +245,6 @@ final class StreamConnection {
     SocketBody(InputStream in, Socket socket) {
       super(in);
       this.socket = socket;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      return in.read(b, off, len);
     }
 
     @Override
